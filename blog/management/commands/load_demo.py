@@ -1,0 +1,57 @@
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from blog import demo
+from blog.models import Post, PostVideo
+from videos.services import video_get_or_create_from_url
+
+
+class Command(BaseCommand):
+    help = "Load the demo essay and posts. Safe to run again: nothing is duplicated."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        author, _ = get_user_model().objects.get_or_create(
+            username="demo",
+            defaults={"first_name": "Ana", "last_name": "Reyes", "is_active": False},
+        )
+        now = timezone.now()
+        created = 0
+        for spec in [demo.ESSAY, *demo.SHORT_POSTS]:
+            created += self._post(spec, author, Post.Status.PUBLISHED, now - timedelta(days=spec["days_ago"]))
+        created += self._post(demo.DRAFT, author, Post.Status.DRAFT, None)
+        created += self._post(
+            demo.SCHEDULED, author, Post.Status.PUBLISHED, now + timedelta(days=demo.SCHEDULED["days_ahead"])
+        )
+        self.stdout.write(self.style.SUCCESS(f"Demo content ready ({created} new posts)."))
+
+    def _post(self, spec, author, status, published_at) -> int:
+        post, created = Post.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "title": spec["title"],
+                "body": spec["body"],
+                "excerpt": spec.get("excerpt", ""),
+                "author": author,
+                "status": status,
+                "published_at": published_at,
+            },
+        )
+        if not created:
+            return 0
+        post.tags.set(spec["tags"])
+        for position, attached in enumerate(spec.get("attached", [])):
+            video, ref = video_get_or_create_from_url(url=attached["url"])
+            for field, value in attached.get("credits", {}).items():
+                setattr(video, field, value)
+            video.title = video.title or attached.get("title", "")
+            video.save()
+            PostVideo.objects.create(
+                post=post, video=video, position=position, caption=attached["caption"],
+                start_seconds=ref.start_seconds,
+            )
+        return 1

@@ -1,0 +1,219 @@
+"""Turn what an author wrote into safe HTML: the only module that imports bleach.
+
+The pipeline (see shared/DESIGN.md):
+1. Markdown -> HTML with markdown-it-py (raw HTML allowed), or imported HTML as it is;
+2. a supported video URL alone in a paragraph becomes a marker paragraph carrying a random
+   per-render nonce, so nothing an author types can pass for one;
+3. the whole HTML passes one bleach allowlist, with our own URL-scheme check (bleach's parser
+   reads ``javascript:123`` as host:port and would keep it);
+4. markers become ``<closer-video>`` placeholders, which the page later expands into a player
+   facade (``videos.embed``): placeholders are never produced from author text.
+"""
+
+import html
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+
+import bleach
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from videos.embed import placeholder_html
+from videos.providers import UnsupportedVideoURL, parse_video_url
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del",
+        "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
+        "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q",
+        "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table",
+        "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    }
+)  # fmt: skip
+URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+# Classes our own Markdown plugins emit; author-chosen classes could restyle the page chrome.
+SAFE_CLASSES = re.compile(
+    r"^(footnotes|footnotes-sep|footnotes-list|footnote-item|footnote-ref|footnote-backref"
+    r"|language-[a-z0-9_+-]{1,30})$"
+)
+SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_:.-]{0,80}$", re.IGNORECASE)
+TAG_ATTRIBUTES = {
+    "a": {"href", "title", "id", "class"},
+    "abbr": {"title"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start", "reversed"},
+    "li": {"id", "class"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "code": {"class"},
+    "section": {"class"},
+    "hr": {"class"},
+    "sup": {"id", "class"},
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+}  # fmt: skip
+NUMERIC_ATTRIBUTES = frozenset({"width", "height", "start", "colspan", "rowspan"})
+# Characters browsers ignore inside a URL scheme: controls, zero-width and other format chars.
+_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+def is_safe_url(value: str) -> bool:
+    """Return whether a link or image URL uses http(s), mailto, or is relative."""
+    normalised = html.unescape(value)
+    normalised = unicodedata.normalize("NFKC", normalised)
+    normalised = _IGNORED_IN_SCHEME.sub("", normalised).lower()
+    if normalised.startswith("\\") or normalised.startswith("/\\"):
+        return False
+    match = _SCHEME.match(normalised)
+    if match:
+        return match.group(1) in SAFE_SCHEMES
+    # No scheme before the first ':'? A colon could still hide a scheme after stripping.
+    return ":" not in normalised.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+
+
+def _allow_attribute(tag: str, name: str, value: str) -> bool:
+    if name not in TAG_ATTRIBUTES.get(tag, ()):
+        return False
+    if name in URL_ATTRIBUTES:
+        return is_safe_url(value)
+    if name == "class":
+        return all(SAFE_CLASSES.match(c) for c in value.split())
+    if name == "id":
+        return bool(SAFE_ID.match(value))
+    if name in NUMERIC_ATTRIBUTES:
+        return value.isdigit() and len(value) <= 5
+    if name == "scope":
+        return value in {"col", "row", "colgroup", "rowgroup"}
+    return True
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=_allow_attribute,
+    protocols=SAFE_SCHEMES,
+    strip=True,
+    strip_comments=True,
+)
+
+
+def sanitize_html(fragment: str) -> str:
+    """Return author HTML with everything outside the allowlist removed."""
+    return _cleaner.clean(fragment)
+
+
+def plain_text(fragment: str) -> str:
+    """Return a fragment with every tag removed and entities kept escaped (for titles, alt)."""
+    return bleach.clean(fragment, tags=set(), strip=True)
+
+
+@dataclass
+class Rendered:
+    html: str
+    video_urls: list[str] = field(default_factory=list)
+
+
+class _VideoMarkers:
+    """Swap video URLs for marker paragraphs that only this render can produce."""
+
+    def __init__(self):
+        self.nonce = secrets.token_hex(12)
+        self.found: list[tuple[str, object]] = []  # (url, VideoRef)
+
+    def marker_for(self, url: str) -> str | None:
+        try:
+            ref = parse_video_url(url)
+        except UnsupportedVideoURL:
+            return None
+        self.found.append((url, ref))
+        return f"<p>closer-video-{self.nonce}-{len(self.found) - 1}</p>\n"
+
+    def expand(self, sanitized: str) -> str:
+        pattern = re.compile(rf"<p>closer-video-{self.nonce}-(\d+)</p>")
+
+        def replace(match):
+            url, ref = self.found[int(match.group(1))]
+            return placeholder_html(ref, url)
+
+        return pattern.sub(replace, sanitized)
+
+
+def _video_paragraph_rule(markers: _VideoMarkers):
+    def rule(state):
+        tokens = state.tokens
+        for i in range(len(tokens) - 2):
+            opening, inline, closing = tokens[i : i + 3]
+            if (
+                opening.type != "paragraph_open"
+                or closing.type != "paragraph_close"
+                or opening.hidden
+                or opening.level != 0
+            ):
+                continue
+            candidate = inline.content.strip()
+            if candidate.startswith("<") and candidate.endswith(">"):
+                candidate = candidate[1:-1]  # CommonMark autolink <https://...>
+            if not candidate.startswith(("http://", "https://")) or any(c.isspace() for c in candidate):
+                continue
+            marker = markers.marker_for(candidate)
+            if marker is None:
+                continue
+            opening.type, opening.tag, opening.nesting = "html_block", "", 0
+            opening.content = marker
+            for token in (inline, closing):
+                token.type, token.tag, token.nesting = "html_block", "", 0
+                token.content, token.children = "", None
+
+    return rule
+
+
+def _markdown(markers: _VideoMarkers) -> MarkdownIt:
+    md = (
+        MarkdownIt("commonmark", {"html": True, "typographer": False})
+        .enable(["table", "strikethrough"])
+        .use(footnote_plugin)
+        .use(anchors_plugin, min_level=2, max_level=4)
+    )
+    md.core.ruler.push("closer_video_paragraphs", _video_paragraph_rule(markers))
+    return md
+
+
+_BLOCK_START = re.compile(
+    r"^\s*<(p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|section|hr|dl|details)\b", re.I
+)
+_HTML_VIDEO_PARAGRAPH = re.compile(r"<p>\s*(https?://[^\s<>\"']+)\s*</p>", re.I)
+
+
+def _autop(text: str) -> str:
+    """Wrap blank-line-separated text in paragraphs, as WordPress does at display time."""
+    if re.search(r"<p[\s>]", text, re.I):
+        return text
+    chunks = [c.strip() for c in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if c.strip()]
+    return "\n".join(
+        c if _BLOCK_START.match(c) else "<p>" + c.replace("\n", "<br>\n") + "</p>" for c in chunks
+    )
+
+
+def render(text: str, body_format: str = "markdown") -> Rendered:
+    """Render a post body to sanitized HTML and list the video URLs it embeds."""
+    markers = _VideoMarkers()
+    text = text or ""
+    if body_format == "html":
+        raw = _HTML_VIDEO_PARAGRAPH.sub(
+            lambda m: markers.marker_for(html.unescape(m.group(1))) or m.group(0), _autop(text)
+        )
+    else:
+        raw = _markdown(markers).render(text)
+    safe = sanitize_html(raw)
+    safe = markers.expand(safe)
+    return Rendered(html=safe, video_urls=[url for url, _ in markers.found])
+
+
+def render_body(text: str, body_format: str = "markdown") -> str:
+    """Return the sanitized HTML for a post body."""
+    return render(text, body_format).html

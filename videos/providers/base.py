@@ -1,0 +1,202 @@
+"""Shared pieces of the video provider registry: the reference type, errors and helpers.
+
+Pure Python on purpose: models, forms, the body renderer and management commands all import
+this, so it must not import Django.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+from urllib.parse import SplitResult, parse_qsl, urlencode
+
+MAX_URL_LENGTH = 2000
+
+# Filled by @register, in import order; that order is also the order of the error message.
+PROVIDERS: dict[str, Provider] = {}
+
+
+class UnsupportedVideoURL(ValueError):
+    """A URL that is not a link to a video Closer can embed."""
+
+    def __init__(self, problem: str | None = None):
+        self.problem = problem
+        if problem is None:
+            text = supported_providers_text()
+            message = f"Not a supported video URL: {text[0].lower()}{text[1:]}"
+        else:
+            # Always say what does work, so the author is never left guessing.
+            message = f"{problem} {supported_providers_text()}"
+        super().__init__(message)
+
+
+def supported_providers_text() -> str:
+    """Return one sentence naming every registered provider."""
+    hosted = [p.label for p in PROVIDERS.values() if p.player_kind == "iframe"]
+    parts = [f"to a {join_or(hosted)} video"] if hosted else []
+    parts += [p.link_hint for p in PROVIDERS.values() if p.player_kind == "native"]
+    return f"Paste a link {', or '.join(parts)}."
+
+
+def join_or(words: list[str]) -> str:
+    """Join words as "a, b or c"."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def register(provider_class: type[Provider]) -> type[Provider]:
+    """Add a provider class to the registry (use as a class decorator)."""
+    name = provider_class.name
+    if name in PROVIDERS:
+        raise ValueError(f"A video provider named {name!r} is already registered.")
+    if provider_class.player_kind not in ("iframe", "native"):
+        raise ValueError(f"Unknown player kind {provider_class.player_kind!r}.")
+    PROVIDERS[name] = provider_class()
+    return provider_class
+
+
+def get_provider(name: str) -> Provider:
+    """Return the registered provider called name; raise KeyError if there is none."""
+    return PROVIDERS[name]
+
+
+@dataclass(frozen=True)
+class VideoRef:
+    """What a video URL points at, independent of how it was written."""
+
+    provider: str
+    video_id: str
+    start_seconds: int | None = None
+    private_hash: str | None = None
+    playlist_id: str | None = None
+    source_url: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.provider}:{self.video_id}"
+
+    @property
+    def poster_url(self) -> str | None:
+        return get_provider(self.provider).poster_url(self)
+
+    @property
+    def player_kind(self) -> str:
+        return get_provider(self.provider).player_kind
+
+    def embed_url(self, *, autoplay: bool = False, start: int | None = None) -> str:
+        """Return the privacy-enhanced player URL."""
+        return get_provider(self.provider).embed_url(self, autoplay=autoplay, start=start)
+
+    def watch_url(self, *, start: int | None = None) -> str:
+        """Return the provider's public page for the video."""
+        return get_provider(self.provider).watch_url(self, start=start)
+
+    def effective_start(self, start: int | None = None) -> int | None:
+        """Return start if given, else the start in the URL; None for zero or less."""
+        value = self.start_seconds if start is None else start
+        return value if value and value > 0 else None
+
+
+class Provider:
+    """One video host: how to recognise its URLs and how to build its player URLs."""
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    # Exact, lower-case host names. Empty means "any host" (the direct-file provider).
+    hosts: ClassVar[frozenset[str]] = frozenset()
+    oembed_endpoint: ClassVar[str | None] = None
+    frame_origins: ClassVar[tuple[str, ...]] = ()
+    player_kind: ClassVar[str] = "iframe"
+    # How a native provider describes itself in the supported-providers sentence.
+    link_hint: ClassVar[str] = ""
+
+    def parse(self, url: SplitResult) -> VideoRef | None:
+        """Return a VideoRef for a vetted https URL, or None if it is not ours."""
+        raise NotImplementedError
+
+    def embed_url(self, ref: VideoRef, *, autoplay: bool = False, start: int | None = None) -> str:
+        """Return the player URL for ref."""
+        raise NotImplementedError
+
+    def watch_url(self, ref: VideoRef, *, start: int | None = None) -> str:
+        """Return the public page URL for ref."""
+        raise NotImplementedError
+
+    def poster_url(self, ref: VideoRef) -> str | None:
+        """Return a thumbnail URL that needs no API call, or None."""
+        return None
+
+    def not_a_video(self) -> UnsupportedVideoURL:
+        """Return the error for a URL on our host that names no single video."""
+        return UnsupportedVideoURL(f"This {self.label} link does not point to a single video.")
+
+
+def path_segments(path: str) -> list[str]:
+    """Split a URL path into segments, ignoring one trailing slash."""
+    segments = path.split("/")[1:]
+    if segments and segments[-1] == "":
+        segments.pop()
+    return segments
+
+
+def query_value(query: str, name: str) -> str | None:
+    """Return the first value of name in a query string (or a fragment like "t=90")."""
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        if key == name:
+            return value
+    return None
+
+
+def first_start(*candidates: str | None) -> int | None:
+    """Return the first candidate that is a positive timecode, in seconds."""
+    for candidate in candidates:
+        if candidate is not None:
+            seconds = parse_timecode(candidate)
+            if seconds:
+                return seconds
+    return None
+
+
+def with_query(base: str, params: dict[str, object]) -> str:
+    """Append the non-None params to base as a query string."""
+    present = {key: value for key, value in params.items() if value is not None}
+    return f"{base}?{urlencode(present)}" if present else base
+
+
+# [0-9] rather than \d: \d also matches non-ASCII digits, which int() happily accepts.
+_SECONDS = re.compile(r"[0-9]{1,6}")
+_UNITS = re.compile(r"(?:([0-9]{1,4})h)?(?:([0-9]{1,5})m)?(?:([0-9]{1,6})s)?")
+_CLOCK = re.compile(r"(?:([0-9]{1,4}):([0-5][0-9])|([0-9]{1,5})):([0-5][0-9])")
+
+
+def parse_timecode(text: str) -> int | None:
+    """Return seconds for "90", "90s", "1m30s", "1h2m3s", "1:30" or "1:02:03", else None."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip().lower()
+    if not text:
+        return None
+    if _SECONDS.fullmatch(text):
+        return int(text)
+    if match := _UNITS.fullmatch(text):
+        hours, minutes, seconds = (int(group or 0) for group in match.groups())
+        return hours * 3600 + minutes * 60 + seconds
+    if match := _CLOCK.fullmatch(text):
+        hours, minutes, lone_minutes, seconds = match.groups()
+        if hours is None:
+            hours, minutes = "0", lone_minutes
+        return int(hours) * 3600 + int(minutes) * 60 + int(seconds)
+    return None
+
+
+def format_timecode(seconds: int) -> str:
+    """Return seconds as "1:02:03", or "1:30" under an hour."""
+    if seconds < 0:
+        raise ValueError("A timecode cannot be negative.")
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"

@@ -1,0 +1,74 @@
+"""Vimeo: public and unlisted videos, player embeds, channels, groups and showcases."""
+
+import re
+from urllib.parse import SplitResult
+
+from videos.providers.base import (
+    Provider,
+    UnsupportedVideoURL,
+    VideoRef,
+    first_start,
+    path_segments,
+    query_value,
+    register,
+    with_query,
+)
+
+VIDEO_ID = re.compile(r"[0-9]{1,12}")
+PRIVATE_HASH = re.compile(r"[0-9a-f]{6,20}")
+SLUG = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
+@register
+class Vimeo(Provider):
+    name = "vimeo"
+    label = "Vimeo"
+    hosts = frozenset({"vimeo.com", "www.vimeo.com", "player.vimeo.com"})
+    oembed_endpoint = "https://vimeo.com/api/oembed.json"
+    frame_origins = ("https://player.vimeo.com",)
+
+    def parse(self, url: SplitResult) -> VideoRef | None:
+        video_id, private_hash = self._id_and_hash(url.hostname, path_segments(url.path))
+        if video_id is None or not VIDEO_ID.fullmatch(video_id):
+            raise self.not_a_video()
+        # Unlisted videos play only with their hash, given in the path or as ?h=.
+        private_hash = private_hash or query_value(url.query, "h")
+        if private_hash is not None and not PRIVATE_HASH.fullmatch(private_hash):
+            raise UnsupportedVideoURL("The private hash in this Vimeo link is not valid.")
+        start = first_start(query_value(url.fragment, "t"))
+        return VideoRef(self.name, video_id, start_seconds=start, private_hash=private_hash)
+
+    @staticmethod
+    def _id_and_hash(host: str, segments: list[str]) -> tuple[str | None, str | None]:
+        """Return the id and path hash for the URL shapes Vimeo uses."""
+        if host == "player.vimeo.com":
+            if len(segments) == 2 and segments[0] == "video":
+                return segments[1], None
+            return None, None
+        match segments:
+            case [video_id]:
+                return video_id, None
+            case [video_id, private_hash] if VIDEO_ID.fullmatch(video_id):
+                return video_id, private_hash
+            case ["channels", name, video_id] if SLUG.fullmatch(name):
+                return video_id, None
+            case ["groups", name, "videos", video_id] if SLUG.fullmatch(name):
+                return video_id, None
+            case ["showcase" | "album", number, "video", video_id] if VIDEO_ID.fullmatch(number):
+                return video_id, None
+        return None, None
+
+    def embed_url(self, ref: VideoRef, *, autoplay: bool = False, start: int | None = None) -> str:
+        params = {"dnt": 1, "h": ref.private_hash, "autoplay": 1 if autoplay else None}
+        url = with_query(f"https://player.vimeo.com/video/{ref.video_id}", params)
+        return _with_time(url, ref.effective_start(start))
+
+    def watch_url(self, ref: VideoRef, *, start: int | None = None) -> str:
+        url = f"https://vimeo.com/{ref.video_id}"
+        if ref.private_hash:
+            url += f"/{ref.private_hash}"
+        return _with_time(url, ref.effective_start(start))
+
+
+def _with_time(url: str, seconds: int | None) -> str:
+    return f"{url}#t={seconds}s" if seconds else url

@@ -1,0 +1,89 @@
+"""YouTube: watch pages, youtu.be short links, embeds, Shorts and live streams."""
+
+import re
+from urllib.parse import SplitResult
+
+from videos.providers.base import (
+    Provider,
+    UnsupportedVideoURL,
+    VideoRef,
+    first_start,
+    path_segments,
+    query_value,
+    register,
+    with_query,
+)
+
+VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+PLAYLIST_ID = re.compile(r"[A-Za-z0-9_-]{10,64}")
+# Path prefixes followed by the video id: /embed/ID, /shorts/ID and so on.
+ID_PATHS = frozenset({"embed", "shorts", "live", "v", "e"})
+# Eleven id-shaped characters that name a playlist or a channel's stream, not a video.
+NOT_IDS = frozenset({"videoseries", "live_stream"})
+
+
+@register
+class YouTube(Provider):
+    name = "youtube"
+    label = "YouTube"
+    hosts = frozenset(
+        {
+            "youtube.com",
+            "www.youtube.com",
+            "m.youtube.com",
+            "music.youtube.com",
+            "youtube-nocookie.com",
+            "www.youtube-nocookie.com",
+            "youtu.be",
+        }
+    )
+    oembed_endpoint = "https://www.youtube.com/oembed"
+    frame_origins = ("https://www.youtube-nocookie.com",)
+
+    def parse(self, url: SplitResult) -> VideoRef | None:
+        segments = path_segments(url.path)
+        playlist_id = query_value(url.query, "list")
+        if segments in (["playlist"], ["embed", "videoseries"]):
+            raise UnsupportedVideoURL(
+                "This is a YouTube playlist, not a single video: "
+                "open one of its videos and copy that link."
+            )
+        if url.hostname == "youtu.be":
+            video_id = segments[0] if len(segments) == 1 else None
+        elif segments == ["watch"]:
+            video_id = query_value(url.query, "v")
+        elif len(segments) == 2 and segments[0] in ID_PATHS:
+            video_id = segments[1]
+        else:
+            video_id = None
+        if video_id is None or video_id in NOT_IDS or not VIDEO_ID.fullmatch(video_id):
+            raise self.not_a_video()
+        if playlist_id is not None and not PLAYLIST_ID.fullmatch(playlist_id):
+            # Short pseudo-lists ("WL", "LL") only make sense to their owner; drop them.
+            playlist_id = None
+        start = first_start(
+            query_value(url.query, "t"),
+            query_value(url.query, "start"),
+            query_value(url.fragment, "t"),
+        )
+        return VideoRef(self.name, video_id, start_seconds=start, playlist_id=playlist_id)
+
+    def embed_url(self, ref: VideoRef, *, autoplay: bool = False, start: int | None = None) -> str:
+        params = {
+            "autoplay": 1 if autoplay else None,
+            "start": ref.effective_start(start),
+            "list": ref.playlist_id,
+        }
+        return with_query(f"https://www.youtube-nocookie.com/embed/{ref.video_id}", params)
+
+    def watch_url(self, ref: VideoRef, *, start: int | None = None) -> str:
+        seconds = ref.effective_start(start)
+        params = {
+            "v": ref.video_id,
+            "t": f"{seconds}s" if seconds else None,
+            "list": ref.playlist_id,
+        }
+        return with_query("https://www.youtube.com/watch", params)
+
+    def poster_url(self, ref: VideoRef) -> str | None:
+        return f"https://i.ytimg.com/vi/{ref.video_id}/hqdefault.jpg"

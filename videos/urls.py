@@ -1,0 +1,10 @@
+from django.urls import path
+
+from videos import views
+
+app_name = "videos"
+
+urlpatterns = [
+    path("", views.VideoListView.as_view(), name="index"),
+    path("<str:provider>/<str:video_id>/", views.VideoDetailView.as_view(), name="detail"),
+]
