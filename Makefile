@@ -31,6 +31,7 @@ browser-deps:
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
 migrate: setup
+	mkdir -p var/static var/media
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 
 demo: migrate

@@ -66,10 +66,23 @@ ESSAY = {
         {
             "url": "https://youtu.be/4JkIs37a2JE",
             "caption": "The music video itself, to watch again after reading.",
-            "credits": {"artist": "Jamiroquai", "director": "Jonathan Glazer", "year": 1996},
-            "title": "Jamiroquai — Virtual Insanity",
         }
     ],
+}
+
+# Titles and credits for the videos the demo embeds, keyed by (provider, id).
+VIDEO_DETAILS = {
+    ("youtube", "4JkIs37a2JE"): {
+        "title": "Jamiroquai — Virtual Insanity",
+        "artist": "Jamiroquai",
+        "director": "Jonathan Glazer",
+        "year": 1996,
+    },
+    ("vimeo", "76979871"): {
+        "title": "Behind the scenes: the moving room",
+        "director": "Jonathan Glazer",
+        "year": 1996,
+    },
 }
 
 SHORT_POSTS = [

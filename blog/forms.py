@@ -11,7 +11,9 @@ class PostVideoForm(forms.ModelForm):
     url = forms.CharField(
         label="Video URL",
         max_length=2000,
-        widget=forms.URLInput(attrs={"size": 50, "placeholder": "https://www.youtube.com/watch?v=…"}),
+        widget=forms.URLInput(
+            attrs={"size": 50, "placeholder": "https://www.youtube.com/watch?v=…"}
+        ),
         help_text="Paste a YouTube, Vimeo or Dailymotion link, or an https link to an .mp4/.webm file.",
     )
 

@@ -59,7 +59,9 @@ TAG_ATTRIBUTES = {
 }  # fmt: skip
 NUMERIC_ATTRIBUTES = frozenset({"width", "height", "start", "colspan", "rowspan"})
 # Characters browsers ignore inside a URL scheme: controls, zero-width and other format chars.
-_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_IGNORED_IN_SCHEME = re.compile(
+    r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
+)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 
 
@@ -158,7 +160,9 @@ def _video_paragraph_rule(markers: _VideoMarkers):
             candidate = inline.content.strip()
             if candidate.startswith("<") and candidate.endswith(">"):
                 candidate = candidate[1:-1]  # CommonMark autolink <https://...>
-            if not candidate.startswith(("http://", "https://")) or any(c.isspace() for c in candidate):
+            if not candidate.startswith(("http://", "https://")) or any(
+                c.isspace() for c in candidate
+            ):
                 continue
             marker = markers.marker_for(candidate)
             if marker is None:

@@ -29,7 +29,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-TESTING = env_bool("CLOSER_TESTING", "pytest" in os.path.basename(os.path.dirname(sys.argv[0])) or os.path.basename(sys.argv[0]) == "pytest")
+TESTING = env_bool(
+    "CLOSER_TESTING",
+    "pytest" in os.path.basename(os.path.dirname(sys.argv[0]))
+    or os.path.basename(sys.argv[0]) == "pytest",
+)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -99,7 +103,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 # Database: SQLite under var/ by default; DATABASE_URL (e.g. postgres://...) switches.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -111,9 +117,7 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
                 "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
                 ),
             },
         }
@@ -161,6 +165,10 @@ STORAGES = {
         )
     },
 }
+
+# In development and tests WhiteNoise serves straight from the app folders, no collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -15,7 +15,13 @@ class VideoAdmin(admin.ModelAdmin):
         (None, {"fields": ["url", "provider", "video_id", "title", "description"]}),
         ("Credits", {"fields": ["artist", "director", "year"]}),
         ("Poster", {"fields": ["poster_preview", "thumbnail"]}),
-        ("Advanced", {"fields": ["private_hash", "playlist_id", "source_url", "created_at", "updated_at"], "classes": ["collapse"]}),
+        (
+            "Advanced",
+            {
+                "fields": ["private_hash", "playlist_id", "source_url", "created_at", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
     ]
 
     @admin.display(description="Poster")

@@ -66,4 +66,3 @@ def render_video(ref: VideoRef, video=None, *, caption: str = "", mode: str = "p
             "watch_url": ref.watch_url(start=ref.start_seconds),
         },
     ).strip()
-

@@ -60,7 +60,9 @@ class Video(models.Model):
         return self.title or f"{self.provider_label} video {self.video_id}"
 
     def get_absolute_url(self):
-        return reverse("videos:detail", kwargs={"provider": self.provider, "video_id": self.video_id})
+        return reverse(
+            "videos:detail", kwargs={"provider": self.provider, "video_id": self.video_id}
+        )
 
     @property
     def key(self) -> str:

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         password = os.environ.get("CLOSER_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         users.create_superuser("admin", email="", password=password)
         if os.environ.get("CLOSER_ADMIN_PASSWORD"):
-            self.stdout.write(self.style.SUCCESS("Created admin user 'admin' with CLOSER_ADMIN_PASSWORD."))
+            self.stdout.write(
+                self.style.SUCCESS("Created admin user 'admin' with CLOSER_ADMIN_PASSWORD.")
+            )
         else:
             self.stdout.write(
                 self.style.SUCCESS(f"Created admin user 'admin' with password: {password}")

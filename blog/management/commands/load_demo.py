@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from blog import demo
 from blog.models import Post, PostVideo
+from videos.models import Video
 from videos.services import video_get_or_create_from_url
 
 
@@ -22,10 +23,15 @@ class Command(BaseCommand):
         now = timezone.now()
         created = 0
         for spec in [demo.ESSAY, *demo.SHORT_POSTS]:
-            created += self._post(spec, author, Post.Status.PUBLISHED, now - timedelta(days=spec["days_ago"]))
+            created += self._post(
+                spec, author, Post.Status.PUBLISHED, now - timedelta(days=spec["days_ago"])
+            )
         created += self._post(demo.DRAFT, author, Post.Status.DRAFT, None)
         created += self._post(
-            demo.SCHEDULED, author, Post.Status.PUBLISHED, now + timedelta(days=demo.SCHEDULED["days_ahead"])
+            demo.SCHEDULED,
+            author,
+            Post.Status.PUBLISHED,
+            now + timedelta(days=demo.SCHEDULED["days_ahead"]),
         )
         self.stdout.write(self.style.SUCCESS(f"Demo content ready ({created} new posts)."))
 
@@ -46,12 +52,15 @@ class Command(BaseCommand):
         post.tags.set(spec["tags"])
         for position, attached in enumerate(spec.get("attached", [])):
             video, ref = video_get_or_create_from_url(url=attached["url"])
-            for field, value in attached.get("credits", {}).items():
-                setattr(video, field, value)
-            video.title = video.title or attached.get("title", "")
-            video.save()
             PostVideo.objects.create(
-                post=post, video=video, position=position, caption=attached["caption"],
+                post=post,
+                video=video,
+                position=position,
+                caption=attached["caption"],
                 start_seconds=ref.start_seconds,
             )
+        for video in [*post.embedded_videos.all(), *post.videos.all()]:
+            details = demo.VIDEO_DETAILS.get((video.provider, video.video_id), {})
+            if details and not video.title:
+                Video.objects.filter(pk=video.pk).update(**details)
         return 1

@@ -1,0 +1,104 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from blog.models import Post
+from videos.models import Video
+
+
+@pytest.mark.django_db
+class TestPublished:
+    def test_published_post_in_the_past_is_visible(self, make_post):
+        post = make_post()
+        assert list(Post.objects.published()) == [post]
+        assert post.is_published
+
+    def test_draft_is_not_visible(self, draft):
+        assert not Post.objects.published().exists()
+        assert not draft.is_published
+
+    def test_draft_with_a_past_date_is_still_not_visible(self, make_post):
+        make_post(status=Post.Status.DRAFT, published_at=timezone.now() - timedelta(days=9))
+        assert not Post.objects.published().exists()
+
+    def test_scheduled_post_is_hidden_until_its_time(self, scheduled):
+        assert not Post.objects.published().exists()
+        assert scheduled.is_scheduled and not scheduled.is_published
+        Post.objects.filter(pk=scheduled.pk).update(
+            published_at=timezone.now() - timedelta(seconds=1)
+        )
+        assert list(Post.objects.published()) == [scheduled]
+
+    def test_publishing_without_a_date_publishes_now(self, author):
+        before = timezone.now()
+        post = Post.objects.create(title="Now", author=author, status=Post.Status.PUBLISHED)
+        assert before <= post.published_at <= timezone.now()
+        assert post.is_published
+
+    def test_newest_first(self, make_post):
+        old = make_post(published_at=timezone.now() - timedelta(days=5))
+        new = make_post(published_at=timezone.now() - timedelta(hours=1))
+        assert list(Post.objects.published()) == [new, old]
+
+
+@pytest.mark.django_db
+class TestSlug:
+    def test_slug_comes_from_the_title(self, make_post):
+        assert make_post(title="Virtual Insanity, revisited!").slug == "virtual-insanity-revisited"
+
+    def test_slugs_stay_unique(self, make_post):
+        first = make_post(title="Same title")
+        second = make_post(title="Same title")
+        third = make_post(title="Same title")
+        assert [first.slug, second.slug, third.slug] == [
+            "same-title",
+            "same-title-2",
+            "same-title-3",
+        ]
+
+    def test_slug_is_editable_and_kept(self, make_post):
+        post = make_post(title="A title", slug="my-own-slug")
+        post.title = "Another title"
+        post.save()
+        assert post.slug == "my-own-slug"
+        assert post.get_absolute_url() == "/posts/my-own-slug/"
+
+    def test_database_refuses_duplicate_slugs(self, make_post):
+        make_post(slug="taken")
+        with pytest.raises(IntegrityError):
+            Post.objects.filter(pk=make_post().pk).update(slug="taken")
+
+    def test_title_without_letters_still_gets_a_slug(self, make_post):
+        assert make_post(title="!!!").slug == "post"
+
+
+@pytest.mark.django_db
+class TestBodyAndExcerpt:
+    def test_body_html_is_rendered_and_sanitized_on_save(self, make_post):
+        post = make_post(body="Hello *world* <script>alert(1)</script>")
+        assert "<em>world</em>" in post.body_html
+        assert "<script" not in post.body_html
+
+    def test_excerpt_defaults_to_the_start_of_the_body(self, make_post):
+        post = make_post(body="word " * 100, excerpt="")
+        assert post.summary.startswith("word word")
+        assert post.summary.endswith("…")
+        assert len(post.summary.split()) <= 42
+
+    def test_written_excerpt_wins(self, make_post):
+        assert make_post(excerpt="Short and sweet.").summary == "Short and sweet."
+
+    def test_video_lines_create_and_link_videos(self, make_post):
+        post = make_post(body="Intro.\n\nhttps://youtu.be/dQw4w9WgXcQ\n\nOutro.")
+        video = Video.objects.get()
+        assert (video.provider, video.video_id) == ("youtube", "dQw4w9WgXcQ")
+        assert list(post.embedded_videos.all()) == [video]
+
+    def test_removing_the_line_unlinks_the_video(self, make_post):
+        post = make_post(body="https://youtu.be/dQw4w9WgXcQ")
+        post.body = "No video any more."
+        post.save()
+        assert not post.embedded_videos.exists()
+        assert Video.objects.count() == 1  # the video row stays for other posts and history

@@ -1,0 +1,80 @@
+"""Shared fixtures: factories for users and posts, an isolated media folder."""
+
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from blog.models import Post
+
+_numbers = count(1)
+
+
+@pytest.fixture(autouse=True)
+def isolated_media(settings, tmp_path):
+    """Keep uploads and generated files of each test in its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def make_user(db):
+    def make(**overrides):
+        n = next(_numbers)
+        fields = {"username": f"user{n}", "password": "a-long-test-password-1"}
+        fields.update(overrides)
+        password = fields.pop("password")
+        user = get_user_model().objects.create_user(**fields)
+        user.set_password(password)
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def author(make_user):
+    return make_user(username="writer", first_name="Wren", last_name="Writer")
+
+
+@pytest.fixture
+def make_post(db, author):
+    """Create a post; published yesterday unless told otherwise."""
+
+    def make(*, tags=(), **overrides):
+        n = next(_numbers)
+        fields = {
+            "title": f"Post number {n}",
+            "body": f"Body of post {n}.",
+            "author": author,
+            "status": Post.Status.PUBLISHED,
+            "published_at": timezone.now() - timedelta(days=1),
+        }
+        fields.update(overrides)
+        post = Post.objects.create(**fields)
+        if tags:
+            post.tags.set(list(tags))
+        return post
+
+    return make
+
+
+@pytest.fixture
+def draft(make_post):
+    return make_post(title="Secret draft essay", status=Post.Status.DRAFT, published_at=None)
+
+
+@pytest.fixture
+def scheduled(make_post):
+    return make_post(
+        title="Secret scheduled essay", published_at=timezone.now() + timedelta(days=3)
+    )
+
+
+@pytest.fixture
+def staff_client(client, make_user):
+    user = make_user(username="editor", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
