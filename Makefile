@@ -21,7 +21,12 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 setup: $(VENV)/.runtime
 
-setup-dev: $(VENV)/.dev browser-deps
+setup-dev: $(VENV)/.dev browser-deps node_modules/.installed
+
+# The HTML validator (vnu-jar, run with the machine's Java) and axe-core, for the page tests.
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
 
 # Browser tests drive Debian's chromium through Playwright (no browser download).
 browser-deps:

@@ -1,9 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
 
 from blog.forms import PostVideoForm
 from blog.models import Post, PostVideo, Tag
+from videos.services import videos_fetch_missing_metadata
 
 
 class PostVideoInline(admin.TabularInline):
@@ -32,6 +33,13 @@ class PostAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author").prefetch_related("tags")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        post = form.instance
+        videos = {*post.embedded_videos.all(), *post.videos.all()}
+        for warning in videos_fetch_missing_metadata(videos=videos):
+            messages.warning(request, warning)
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "blog.middleware.OldURLRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

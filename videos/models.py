@@ -40,6 +40,21 @@ class Video(models.Model):
     title = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
     thumbnail = models.ImageField(upload_to="videos/posters/", blank=True)
+    author_name = models.CharField(
+        max_length=200, blank=True, help_text="The channel or uploader, from the provider."
+    )
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    upload_date = models.DateField(null=True, blank=True)
+    remote_thumbnail_url = models.URLField(
+        max_length=2000, blank=True, help_text="Where the provider keeps the poster."
+    )
+    transcript_url = models.URLField(
+        max_length=2000, blank=True, help_text="A transcript or captions page for this video."
+    )
+    metadata_fetched_at = models.DateTimeField(null=True, blank=True)
+    metadata_error = models.CharField(max_length=500, blank=True)
     artist = models.CharField(max_length=200, blank=True, help_text="For music videos.")
     director = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)

