@@ -1,10 +1,27 @@
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from videos.providers import PROVIDERS, VideoRef, get_provider
+from videos.providers import PROVIDERS, VideoRef, format_timecode, get_provider
 
 PROVIDER_CHOICES = [(name, provider.label) for name, provider in PROVIDERS.items()]
+
+# The aspect ratios a facade box can take. CSP forbids inline styles, so each is a class in
+# video.css; the nearest one to the video's real shape is chosen here.
+ASPECT_RATIOS = {"16x9": 16 / 9, "4x3": 4 / 3, "1x1": 1.0, "9x16": 9 / 16, "21x9": 21 / 9}
+
+
+class Health(models.TextChoices):
+    UNCHECKED = "", "Not checked yet"
+    OK = "ok", "Playable"
+    REMOVED = "removed", "Removed by the provider"
+    PRIVATE = "private", "Private"
+    NOT_EMBEDDABLE = "not_embeddable", "Not embeddable"
+
+
+FLAGGED = (Health.REMOVED, Health.PRIVATE, Health.NOT_EMBEDDABLE)
 
 
 class VideoQuerySet(models.QuerySet):
@@ -24,6 +41,19 @@ class VideoQuerySet(models.QuerySet):
         return self.filter(
             Q(embedding_posts__in=published) | Q(attached_posts__in=published)
         ).values("pk")
+
+    def needing_metadata(self):
+        """Return videos with an oEmbed provider never fetched, or whose last fetch failed."""
+        from videos.oembed import oembed_endpoint
+
+        providers = [name for name in PROVIDERS if oembed_endpoint(name)]
+        return self.filter(provider__in=providers).filter(
+            Q(metadata_fetched_at__isnull=True) | ~Q(metadata_error="")
+        )
+
+    def flagged(self):
+        """Return videos the provider says are removed, private or not embeddable."""
+        return self.filter(health__in=FLAGGED)
 
 
 class Video(models.Model):
@@ -55,6 +85,26 @@ class Video(models.Model):
     )
     metadata_fetched_at = models.DateTimeField(null=True, blank=True)
     metadata_error = models.CharField(max_length=500, blank=True)
+    poster_renditions = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Our stored copies of the poster: name, format, width and height of each.",
+    )
+    poster_source_url = models.URLField(
+        max_length=2000,
+        blank=True,
+        editable=False,
+        help_text="The address the stored poster was downloaded from; empty when uploaded.",
+    )
+    health = models.CharField(
+        max_length=20,
+        choices=Health.choices,
+        blank=True,
+        default=Health.UNCHECKED,
+        help_text="Whether the provider still lets the video play here (manage.py check_videos).",
+    )
+    health_checked_at = models.DateTimeField(null=True, blank=True)
     artist = models.CharField(max_length=200, blank=True, help_text="For music videos.")
     director = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -65,6 +115,7 @@ class Video(models.Model):
 
     class Meta:
         ordering = ["title", "pk"]
+        indexes = [models.Index(fields=["health"], name="videos_video_health")]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "video_id"], name="videos_video_unique_provider_id"
@@ -106,3 +157,118 @@ class Video(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or f"{self.provider_label} video"
+
+    @property
+    def duration_display(self) -> str:
+        return format_timecode(self.duration_seconds) if self.duration_seconds else ""
+
+    @property
+    def duration_iso8601(self) -> str:
+        """Return the duration as ISO 8601 ("PT3M32S"), as schema.org and sitemaps want."""
+        if not self.duration_seconds:
+            return ""
+        hours, rest = divmod(self.duration_seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return "PT" + "".join(
+            f"{value}{unit}"
+            for value, unit in ((hours, "H"), (minutes, "M"), (seconds, "S"))
+            if value
+        )
+
+    @property
+    def aspect(self) -> str:
+        """Return the nearest supported aspect ratio ("16x9" unless the provider said)."""
+        if not (self.width and self.height):
+            return "16x9"
+        ratio = self.width / self.height
+        return min(ASPECT_RATIOS, key=lambda name: abs(ASPECT_RATIOS[name] - ratio))
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.health in FLAGGED
+
+    @property
+    def unavailable_note(self) -> str:
+        label = self.provider_label
+        return {
+            Health.REMOVED: f"This video is no longer available on {label}.",
+            Health.PRIVATE: f"This video is now private on {label}.",
+            Health.NOT_EMBEDDABLE: f"{label} no longer lets this video play on other sites.",
+        }.get(self.health, "")
+
+    @property
+    def poster(self) -> dict | None:
+        """Return what a <picture> needs: srcsets per format, fallback src, width, height."""
+        renditions = [item for item in self.poster_renditions or () if isinstance(item, dict)]
+        jpegs = sorted((r for r in renditions if r.get("format") == "jpeg"), key=_width)
+        if not jpegs:
+            return None
+        webps = sorted((r for r in renditions if r.get("format") == "webp"), key=_width)
+        largest = jpegs[-1]
+        return {
+            "src": default_storage.url(largest["name"]),
+            "width": largest["width"],
+            "height": largest["height"],
+            "jpeg_srcset": _srcset(jpegs),
+            "webp_srcset": _srcset(webps),
+        }
+
+    @property
+    def poster_url(self) -> str:
+        """Return the largest stored poster (JPEG, for feeds and social cards), or ""."""
+        poster = self.poster
+        if poster:
+            return poster["src"]
+        return self.thumbnail.url if self.thumbnail else ""
+
+    @property
+    def poster_absolute_url(self) -> str:
+        """Return poster_url as an absolute URL (for JSON-LD, og:image and sitemaps)."""
+        url = self.poster_url
+        if url and url.startswith("/"):
+            return settings.SITE_URL + url
+        return url
+
+    @property
+    def embed_url(self) -> str:
+        """Return the privacy-enhanced player URL (for JSON-LD embedUrl and sitemaps)."""
+        return self.ref.embed_url()
+
+    @property
+    def watch_url(self) -> str:
+        return self.ref.watch_url()
+
+    @property
+    def missing_title(self) -> bool:
+        return not self.title.strip()
+
+
+def _width(item: dict) -> int:
+    return item.get("width") or 0
+
+
+def _srcset(items: list[dict]) -> str:
+    return ", ".join(f"{default_storage.url(item['name'])} {item['width']}w" for item in items)
+
+
+class VideoChapter(models.Model):
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="chapters")
+    start_seconds = models.PositiveIntegerField(
+        help_text="Where the chapter starts, in seconds from the beginning of the video."
+    )
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["video", "start_seconds"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["video", "start_seconds"], name="videos_chapter_unique_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.timecode} {self.title}"
+
+    @property
+    def timecode(self) -> str:
+        return format_timecode(self.start_seconds)

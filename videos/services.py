@@ -1,9 +1,38 @@
 """Cross-model writes for videos: every way a Video row comes to exist goes through here."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from videos.models import Video
-from videos.providers import VideoRef, parse_video_url
+from videos.fetch import FetchError
+from videos.models import Health, Video
+from videos.oembed import OEmbedError, fetch_oembed, oembed_endpoint
+from videos.posters import (
+    PosterError,
+    poster_delete,
+    poster_download,
+    poster_renditions,
+    poster_store,
+)
+from videos.providers import VideoRef, get_provider, parse_video_url
+
+# Fields a metadata refresh may write; the rest of the row (credits, chapters) is the admin's.
+METADATA_FIELDS = [
+    "title",
+    "author_name",
+    "duration_seconds",
+    "width",
+    "height",
+    "upload_date",
+    "remote_thumbnail_url",
+    "metadata_fetched_at",
+    "metadata_error",
+    "thumbnail",
+    "poster_renditions",
+    "poster_source_url",
+    "health",
+    "health_checked_at",
+    "updated_at",
+]
 
 
 def video_get_or_create_from_url(*, url: str) -> tuple[Video, VideoRef]:
@@ -38,4 +67,109 @@ def videos_fetch_missing_metadata(*, videos) -> list[str]:
 
     Never raises for provider trouble: a failed fetch is recorded on the video and reported.
     """
-    return []
+    warnings = []
+    for video in videos:
+        if video_needs_metadata(video):
+            warning = video_refresh_metadata(video=video)
+            if warning:
+                warnings.append(warning)
+    return warnings
+
+
+def video_needs_metadata(video: Video) -> bool:
+    """Return whether the video has an oEmbed provider and no successful fetch yet."""
+    if oembed_endpoint(video.provider) is None:
+        return False
+    return video.metadata_fetched_at is None or bool(video.metadata_error)
+
+
+def video_refresh_metadata(*, video: Video) -> str | None:
+    """Fetch oEmbed data and the poster for one video and store them; return a warning or None.
+
+    Fills only fields the admin left empty (the admin can overwrite anything); the provider's
+    thumbnail address and the embed health always follow the provider.
+    """
+    if oembed_endpoint(video.provider) is None:
+        return None
+    now = timezone.now()
+    try:
+        data = fetch_oembed(video.ref)
+    except OEmbedError as error:
+        video.metadata_error = _clip(f"oEmbed: {error}")
+        if error.health:
+            video.health, video.health_checked_at = error.health, now
+        video.save(update_fields=METADATA_FIELDS)
+        return _warning(video, f"could not fetch its details: {error}")
+    for field in ("title", "author_name", "duration_seconds", "width", "height", "upload_date"):
+        if not getattr(video, field) and getattr(data, field):
+            setattr(video, field, getattr(data, field))
+    video.remote_thumbnail_url = data.thumbnail_url
+    video.metadata_fetched_at = now
+    video.metadata_error = ""
+    video.health, video.health_checked_at = Health.OK, now
+    poster_problem = _refresh_poster(video, data.thumbnail_url or video.ref.poster_url or "")
+    if poster_problem:
+        video.metadata_error = _clip(f"Poster: {poster_problem}")
+    video.save(update_fields=METADATA_FIELDS)
+    if poster_problem:
+        return _warning(video, f"could not store its poster: {poster_problem}")
+    return None
+
+
+def _refresh_poster(video: Video, url: str) -> str | None:
+    """Download and store the poster unless we already hold this one; return a problem."""
+    if not url:
+        return None
+    uploaded = video.poster_renditions and not video.poster_source_url
+    if uploaded or (video.poster_renditions and video.poster_source_url == url):
+        return None  # the admin's own poster, or the same one we already have
+    try:
+        renditions = poster_renditions(poster_download(url=url, provider_name=video.provider))
+    except (PosterError, FetchError) as error:
+        return str(error)
+    video_set_poster(video=video, renditions=renditions, source_url=url)
+    return None
+
+
+def video_set_poster(*, video: Video, renditions, source_url: str = "") -> None:
+    """Store poster renditions on the video (not saved); an empty source_url means uploaded."""
+    old = list(video.poster_renditions or ())
+    stored = poster_store(video=video, renditions=renditions)
+    video.poster_renditions = stored
+    video.poster_source_url = source_url
+    # The plain ImageField points at the largest JPEG, for anything that only knows it.
+    video.thumbnail.name = max(
+        (item for item in stored if item["format"] == "jpeg"), key=lambda item: item["width"]
+    )["name"]
+    poster_delete(renditions=old, keep=stored)
+
+
+def video_check_health(*, video: Video) -> str:
+    """Ask the provider whether the video still plays elsewhere; store and return the health.
+
+    Raises FetchError when the provider could not be asked (slow, down): health unchanged.
+    """
+    try:
+        fetch_oembed(video.ref)
+    except OEmbedError as error:
+        if not error.health:
+            raise
+        video.health = error.health
+    else:
+        video.health = Health.OK
+    video.health_checked_at = timezone.now()
+    video.save(update_fields=["health", "health_checked_at", "updated_at"])
+    return video.health
+
+
+def _warning(video: Video, problem: str) -> str:
+    label = get_provider(video.provider).label
+    name = f"“{video.title}”" if video.title else video.video_id
+    return (
+        f"{label} video {name}: {problem} The post was saved and shows a placeholder for now; "
+        "save again or run `manage.py refresh_videos` to retry."
+    )
+
+
+def _clip(text: str) -> str:
+    return text[:500]

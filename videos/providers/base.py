@@ -93,6 +93,10 @@ class VideoRef:
         """Return the provider's public page for the video."""
         return get_provider(self.provider).watch_url(self, start=start)
 
+    def player_url(self, *, start: int | None = None) -> str:
+        """Return the autoplaying player URL that a press on play loads."""
+        return get_provider(self.provider).player_url(self, start=start)
+
     def effective_start(self, start: int | None = None) -> int | None:
         """Return start if given, else the start in the URL; None for zero or less."""
         value = self.start_seconds if start is None else start
@@ -107,6 +111,8 @@ class Provider:
     # Exact, lower-case host names. Empty means "any host" (the direct-file provider).
     hosts: ClassVar[frozenset[str]] = frozenset()
     oembed_endpoint: ClassVar[str | None] = None
+    # Hosts a poster may be downloaded from besides the oEmbed endpoint's (the provider's CDN).
+    poster_hosts: ClassVar[frozenset[str]] = frozenset()
     frame_origins: ClassVar[tuple[str, ...]] = ()
     player_kind: ClassVar[str] = "iframe"
     # How a native provider describes itself in the supported-providers sentence.
@@ -123,6 +129,10 @@ class Provider:
     def watch_url(self, ref: VideoRef, *, start: int | None = None) -> str:
         """Return the public page URL for ref."""
         raise NotImplementedError
+
+    def player_url(self, ref: VideoRef, *, start: int | None = None) -> str:
+        """Return the URL loaded when the reader presses play (autoplaying, seekable)."""
+        return self.embed_url(ref, autoplay=True, start=start)
 
     def poster_url(self, ref: VideoRef) -> str | None:
         """Return a thumbnail URL that needs no API call, or None."""

@@ -23,6 +23,8 @@ class Dailymotion(Provider):
     label = "Dailymotion"
     hosts = frozenset({"dailymotion.com", "www.dailymotion.com", "dai.ly", "geo.dailymotion.com"})
     oembed_endpoint = "https://www.dailymotion.com/services/oembed"
+    # The thumbnail endpoint redirects to the CDN.
+    poster_hosts = frozenset({"www.dailymotion.com", "s1.dmcdn.net", "s2.dmcdn.net"})
     frame_origins = ("https://geo.dailymotion.com",)
 
     def parse(self, url: SplitResult) -> VideoRef | None:

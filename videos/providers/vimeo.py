@@ -25,6 +25,7 @@ class Vimeo(Provider):
     label = "Vimeo"
     hosts = frozenset({"vimeo.com", "www.vimeo.com", "player.vimeo.com"})
     oembed_endpoint = "https://vimeo.com/api/oembed.json"
+    poster_hosts = frozenset({"i.vimeocdn.com"})
     frame_origins = ("https://player.vimeo.com",)
 
     def parse(self, url: SplitResult) -> VideoRef | None:

@@ -38,6 +38,7 @@ class YouTube(Provider):
         }
     )
     oembed_endpoint = "https://www.youtube.com/oembed"
+    poster_hosts = frozenset({"i.ytimg.com", "i1.ytimg.com", "i2.ytimg.com", "i3.ytimg.com"})
     frame_origins = ("https://www.youtube-nocookie.com",)
 
     def parse(self, url: SplitResult) -> VideoRef | None:
@@ -75,6 +76,11 @@ class YouTube(Provider):
             "list": ref.playlist_id,
         }
         return with_query(f"https://www.youtube-nocookie.com/embed/{ref.video_id}", params)
+
+    def player_url(self, ref: VideoRef, *, start: int | None = None) -> str:
+        # enablejsapi lets player.js seek the loaded player with postMessage (timecode links)
+        # without loading YouTube's IFrame API script.
+        return f"{self.embed_url(ref, autoplay=True, start=start)}&enablejsapi=1"
 
     def watch_url(self, ref: VideoRef, *, start: int | None = None) -> str:
         seconds = ref.effective_start(start)
