@@ -7,9 +7,13 @@ Every value an operator may need to change comes from an environment variable; s
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from config.logging import logging_config
+from config.media import media_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CLOSER_VAR_DIR", BASE_DIR / "var"))
@@ -28,16 +32,29 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    """Read a whole-number environment variable; say which one when it is not a number."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool(
     "CLOSER_TESTING",
     "pytest" in os.path.basename(os.path.dirname(sys.argv[0]))
     or os.path.basename(sys.argv[0]) == "pytest",
 )
+# Production defaults (HTTPS only, secure cookies, HSTS) apply unless debugging or testing.
+PRODUCTION = not (DEBUG or TESTING)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if not PRODUCTION:
         # A fixed key is fine on a laptop: nothing it signs leaves the machine.
         SECRET_KEY = "closer-local-development-key-not-for-production-use-0123456789"
     else:
@@ -47,12 +64,22 @@ if not SECRET_KEY:
             "or set DEBUG=true for local development."
         )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if (DEBUG or TESTING) else "")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-
 SITE_NAME = os.environ.get("SITE_NAME", "Closer")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Video essays on films and music videos")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# In production the site's own host is allowed by default, so SITE_URL alone is enough.
+if PRODUCTION:
+    _site_host = urlsplit(SITE_URL).hostname if "SITE_URL" in os.environ else None
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", _site_host or "")
+else:
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS is empty, so every request would be refused. Set SITE_URL "
+        "(for example https://closer.example.com) or ALLOWED_HOSTS (comma-separated host names)."
+    )
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "blog.security.PermissionsPolicyMiddleware",
+    "blog.security.LoginThrottleMiddleware",
     "blog.middleware.OldURLRedirectMiddleware",
 ]
 
@@ -105,8 +134,16 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
     }
+    if TESTING and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        # Several test runs may share one server (CI, developers): one test database per run.
+        name = DATABASES["default"]["NAME"]
+        DATABASES["default"]["TEST"] = {"NAME": f"test_{name}_{os.getpid()}"}
 else:
     DATABASES = {
         "default": {
@@ -134,6 +171,7 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "closer"),
         }
     }
+    # Sessions read from Redis and survive a Redis restart because they are also in the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -153,23 +191,27 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded media: files under MEDIA_ROOT, or an S3-compatible bucket when S3_BUCKET is set.
+_media = media_settings(os.environ)
+MEDIA_URL = _media.media_url
+# Local media is served by Django unless a proxy in front does it (SERVE_MEDIA=false).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", not _media.is_remote and MEDIA_URL.startswith("/"))
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media.storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if (DEBUG or TESTING)
+            if not PRODUCTION
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 
 # In development and tests WhiteNoise serves straight from the app folders, no collectstatic.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -180,23 +222,62 @@ LOGIN_URL = "admin:login"
 # Closer
 POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE", "10"))
 
-# Security headers. The referrer policy stays strict site-wide; player iframes carry their
-# own referrerpolicy because YouTube refuses to play without the embedding origin.
+# Logs: JSON lines on stdout in production, readable text while developing.
+LOGGING = logging_config(
+    fmt=os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text"),
+    level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+)
+
+# Security. The referrer policy stays strict site-wide; player iframes carry their own
+# referrerpolicy because YouTube refuses to play without the embedding origin.
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# The load balancer asks over plain HTTP; it must get an answer, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+# Behind a proxy that ends TLS, trust its X-Forwarded-Proto; only then, or anyone could claim https.
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Use the proxy's X-Forwarded-For (last hop) as the client address for the login throttle.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+
+# Admin login throttle (blog.security): after this many failures from one address for one user
+# name (or four times as many from one address), logins are refused for the window.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 
 from videos.providers import PROVIDERS  # noqa: E402  (pure Python, no Django import)
 
 PLAYER_FRAME_ORIGINS = sorted({origin for p in PROVIDERS.values() for origin in p.frame_origins})
+
+# Browser features: none of the sensors; playback features only for us and the player frames.
+_players = " ".join(f'"{origin}"' for origin in PLAYER_FRAME_ORIGINS)
+PERMISSIONS_POLICY = ", ".join(
+    [
+        *(f"{feature}=()" for feature in ("camera", "microphone", "geolocation", "payment", "usb")),
+        *(
+            f"{feature}=(self {_players})"
+            for feature in ("autoplay", "encrypted-media", "fullscreen", "picture-in-picture")
+        ),
+    ]
+)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "media-src": ["'self'", "https:"],
+        # Media in a bucket or behind a CDN comes from its own origin.
+        "img-src": ["'self'", "data:", *_media.origins],
+        # Direct video files may live on any https host; uploaded media on ours.
+        "media-src": ["'self'", "https:", *_media.origins],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": PLAYER_FRAME_ORIGINS,

@@ -1,0 +1,217 @@
+"""Settings come from the environment: each case starts a fresh Python with a chosen environment,
+the way an operator's process manager would, and reads what Django ended up with."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# Variables the settings read; a case starts without any of them unless it sets them.
+SETTINGS_VARS = (
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "SITE_URL",
+    "SITE_NAME",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "MEDIA_URL",
+    "MEDIA_ROOT",
+    "SERVE_MEDIA",
+    "LOG_FORMAT",
+    "CLOSER_TESTING",
+    "SECURE_PROXY_SSL_HEADER",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+)
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x7Hq2-production-test-key-Vb9wLm4Rt8Zp1Kd6Ns3Yc5Gf0Ja-Ue2Qo7Xi",
+    "SITE_URL": "https://closer.example.com",
+}
+
+READ_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings as s
+csp = s.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+print(json.dumps({
+    "DEBUG": s.DEBUG,
+    "ALLOWED_HOSTS": s.ALLOWED_HOSTS,
+    "CSRF_TRUSTED_ORIGINS": s.CSRF_TRUSTED_ORIGINS,
+    "SITE_URL": s.SITE_URL,
+    "SITE_NAME": s.SITE_NAME,
+    "ENGINE": s.DATABASES["default"]["ENGINE"],
+    "DB_NAME": str(s.DATABASES["default"]["NAME"]),
+    "DB_HOST": s.DATABASES["default"].get("HOST", ""),
+    "CACHE": s.CACHES["default"]["BACKEND"],
+    "CACHE_LOCATION": s.CACHES["default"].get("LOCATION", ""),
+    "SESSION_ENGINE": s.SESSION_ENGINE,
+    "STORAGE": s.STORAGES["default"]["BACKEND"],
+    "STORAGE_OPTIONS": s.STORAGES["default"].get("OPTIONS", {}),
+    "STATIC_STORAGE": s.STORAGES["staticfiles"]["BACKEND"],
+    "MEDIA_URL": s.MEDIA_URL,
+    "SERVE_MEDIA": s.SERVE_MEDIA,
+    "IMG_SRC": csp["img-src"],
+    "MEDIA_SRC": csp["media-src"],
+    "SSL_REDIRECT": s.SECURE_SSL_REDIRECT,
+    "HSTS": s.SECURE_HSTS_SECONDS,
+    "PROXY_HEADER": s.SECURE_PROXY_SSL_HEADER,
+    "SESSION_COOKIE_SECURE": s.SESSION_COOKIE_SECURE,
+    "LOG_FORMATTER": s.LOGGING["formatters"]["default"],
+}))
+"""
+
+
+def run_python(code: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    """Run code in a fresh interpreter with only env set among the settings' variables."""
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS and k[:3] != "S3_"}
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", "CLOSER_VAR_DIR": str(tmp_path)})
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def read_settings(env: dict[str, str], tmp_path: Path) -> dict:
+    result = run_python(READ_SETTINGS, env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+class TestStartUpErrors:
+    def test_missing_secret_key_stops_start_up_with_a_clear_message(self, tmp_path):
+        result = run_python(READ_SETTINGS, {"SITE_URL": "https://closer.example.com"}, tmp_path)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured" in result.stderr
+        assert "SECRET_KEY is not set" in result.stderr
+        assert "secrets.token_urlsafe" in result.stderr  # it says how to make one
+
+    def test_missing_host_stops_start_up_with_a_clear_message(self, tmp_path):
+        result = run_python(READ_SETTINGS, {"SECRET_KEY": PRODUCTION_ENV["SECRET_KEY"]}, tmp_path)
+        assert result.returncode != 0
+        assert "ALLOWED_HOSTS is empty" in result.stderr
+
+    def test_a_bad_number_names_the_variable(self, tmp_path):
+        result = run_python(
+            READ_SETTINGS, {**PRODUCTION_ENV, "SECURE_HSTS_SECONDS": "a year"}, tmp_path
+        )
+        assert result.returncode != 0
+        assert "SECURE_HSTS_SECONDS must be a whole number" in result.stderr
+
+    def test_debug_needs_no_secret_key(self, tmp_path):
+        values = read_settings({"DEBUG": "true"}, tmp_path)
+        assert values["DEBUG"] is True
+        assert "127.0.0.1" in values["ALLOWED_HOSTS"]
+
+
+class TestLaptopDefaults:
+    def test_sqlite_locmem_and_files_on_disk(self, tmp_path):
+        values = read_settings({"DEBUG": "true"}, tmp_path)
+        assert values["ENGINE"] == "django.db.backends.sqlite3"
+        assert values["DB_NAME"] == str(tmp_path / "closer.sqlite3")
+        assert values["CACHE"].endswith("LocMemCache")
+        assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+        assert values["STORAGE"] == "django.core.files.storage.FileSystemStorage"
+        assert values["MEDIA_URL"] == "/media/" and values["SERVE_MEDIA"] is True
+        assert values["SSL_REDIRECT"] is False and values["HSTS"] == 0
+        assert "()" not in values["LOG_FORMATTER"]  # readable text while developing
+
+
+class TestProduction:
+    def test_site_url_alone_is_enough(self, tmp_path):
+        values = read_settings(PRODUCTION_ENV, tmp_path)
+        assert values["DEBUG"] is False
+        assert values["ALLOWED_HOSTS"] == ["closer.example.com"]
+        assert values["SITE_URL"] == "https://closer.example.com"
+        assert values["SSL_REDIRECT"] is True and values["HSTS"] == 31_536_000
+        assert values["SESSION_COOKIE_SECURE"] is True
+        assert values["PROXY_HEADER"] is None  # opt-in only: it is unsafe without a proxy
+        assert values["STATIC_STORAGE"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        assert values["LOG_FORMATTER"] == {"()": "config.logging.JsonFormatter"}
+
+    def test_every_value_comes_from_the_environment(self, tmp_path):
+        values = read_settings(
+            {
+                **PRODUCTION_ENV,
+                "ALLOWED_HOSTS": "closer.example.com, www.closer.example.com",
+                "CSRF_TRUSTED_ORIGINS": "https://closer.example.com",
+                "SITE_NAME": "Moving Rooms",
+                "DATABASE_URL": "postgres://closer:pw@db.internal:5432/closer",
+                "REDIS_URL": "redis://cache.internal:6379/2",
+                "SECURE_PROXY_SSL_HEADER": "true",
+            },
+            tmp_path,
+        )
+        assert values["ALLOWED_HOSTS"] == ["closer.example.com", "www.closer.example.com"]
+        assert values["CSRF_TRUSTED_ORIGINS"] == ["https://closer.example.com"]
+        assert values["SITE_NAME"] == "Moving Rooms"
+        assert values["ENGINE"] == "django.db.backends.postgresql"
+        assert (values["DB_NAME"], values["DB_HOST"]) == ("closer", "db.internal")
+        assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+        assert values["CACHE_LOCATION"] == "redis://cache.internal:6379/2"
+        assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+        assert values["PROXY_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+class TestObjectStorage:
+    def test_bucket_on_an_s3_compatible_server(self, tmp_path):
+        values = read_settings(
+            {
+                **PRODUCTION_ENV,
+                "S3_BUCKET": "closer-media",
+                "S3_ENDPOINT_URL": "https://s3.eu.example.net",
+                "S3_REGION": "eu-central-1",
+                "S3_ACCESS_KEY_ID": "AKIDEXAMPLE",
+                "S3_SECRET_ACCESS_KEY": "secret-example",
+            },
+            tmp_path,
+        )
+        assert values["STORAGE"] == "storages.backends.s3.S3Storage"
+        options = values["STORAGE_OPTIONS"]
+        assert options["bucket_name"] == "closer-media"
+        assert options["endpoint_url"] == "https://s3.eu.example.net"
+        assert options["region_name"] == "eu-central-1"
+        assert options["access_key"] == "AKIDEXAMPLE"
+        assert options["querystring_auth"] is False
+        assert values["MEDIA_URL"] == "https://s3.eu.example.net/closer-media/"
+        assert values["SERVE_MEDIA"] is False
+        assert "https://s3.eu.example.net" in values["IMG_SRC"]
+        assert "https://s3.eu.example.net" in values["MEDIA_SRC"]
+
+    def test_public_url_of_a_cdn_in_front_of_the_bucket(self, tmp_path):
+        values = read_settings(
+            {
+                **PRODUCTION_ENV,
+                "S3_BUCKET": "closer-media",
+                "S3_PUBLIC_URL": "https://media.closer.example.com/files",
+            },
+            tmp_path,
+        )
+        options = values["STORAGE_OPTIONS"]
+        assert options["custom_domain"] == "media.closer.example.com/files"
+        assert options["url_protocol"] == "https:"
+        assert values["MEDIA_URL"] == "https://media.closer.example.com/files/"
+        assert values["IMG_SRC"] == ["'self'", "data:", "https://media.closer.example.com"]
+
+    def test_plain_aws_bucket(self, tmp_path):
+        values = read_settings(
+            {**PRODUCTION_ENV, "S3_BUCKET": "closer-media", "S3_REGION": "eu-west-1"}, tmp_path
+        )
+        assert values["MEDIA_URL"] == "https://closer-media.s3.eu-west-1.amazonaws.com/"
+        assert "https://closer-media.s3.eu-west-1.amazonaws.com" in values["IMG_SRC"]
+
+
+@pytest.mark.parametrize("flag", ["true", "1", "yes", "on", "TRUE"])
+def test_debug_flag_spellings(flag, tmp_path):
+    assert read_settings({"DEBUG": flag}, tmp_path)["DEBUG"] is True
