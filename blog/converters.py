@@ -8,3 +8,27 @@ class TagSlugsConverter:
 
     def to_url(self, value) -> str:
         return value if isinstance(value, str) else "+".join(value)
+
+
+class YearConverter:
+    """A four-digit year: /2026/."""
+
+    regex = r"[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return f"{int(value):04d}"
+
+
+class MonthConverter:
+    """A two-digit month: /2026/11/. Kept a string, as MonthArchiveView parses it."""
+
+    regex = r"0[1-9]|1[0-2]"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return f"{int(value):02d}"

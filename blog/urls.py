@@ -1,14 +1,42 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from blog import views
-from blog.converters import TagSlugsConverter
+from blog import feeds, views
+from blog.converters import MonthConverter, TagSlugsConverter, YearConverter
+from blog.sitemaps import SITEMAPS
 
 register_converter(TagSlugsConverter, "tagslugs")
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
 
 app_name = "blog"
+
+# A tag filter and its feeds: /tags/a+b/, /tags/a+b/feed/, /tags/a+b/without/c+d/feed/atom/.
+TAG = "tags/<tagslugs:slugs>/"
+TAG_WITHOUT = "tags/<tagslugs:slugs>/without/<tagslugs:excluded>/"
 
 urlpatterns = [
     path("", views.PostListView.as_view(), name="home"),
     path("posts/<slug:slug>/", views.PostDetailView.as_view(), name="post"),
-    path("tags/<tagslugs:slugs>/", views.tag_filter, name="tag"),
+    path("tags/", views.tag_index, name="tag-index"),
+    path(TAG, views.tag_filter, name="tag"),
+    path(TAG + "feed/", feeds.TagFilterFeed(), name="tag-feed"),
+    path(TAG + "feed/atom/", feeds.AtomTagFilterFeed(), name="tag-atom"),
+    path(TAG_WITHOUT, views.tag_filter, name="tag-without"),
+    path(TAG_WITHOUT + "feed/", feeds.TagFilterFeed(), name="tag-without-feed"),
+    path(TAG_WITHOUT + "feed/atom/", feeds.AtomTagFilterFeed(), name="tag-without-atom"),
+    path("archive/", views.archive_index, name="archive"),
+    path("<year:year>/", views.PostYearArchiveView.as_view(), name="archive-year"),
+    path("<year:year>/<month:month>/", views.PostMonthArchiveView.as_view(), name="archive-month"),
+    path("authors/<str:username>/", views.AuthorView.as_view(), name="author"),
+    path("search/", views.search, name="search"),
+    path("feed/", feeds.PostFeed(), name="feed"),
+    path("feed/atom/", feeds.AtomPostFeed(), name="feed-atom"),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

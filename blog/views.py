@@ -1,20 +1,69 @@
-from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import render
-from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
-from django.views.generic import DetailView, ListView
+"""Reader views. Every query here starts from ``Post.objects.published()``."""
 
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
+
+from blog import search as post_search
+from blog import seo
 from blog.models import Post, PostVideo, Tag
 
+RELATED_POSTS = 3
+# More tags than this in one filter URL is a crawler walking combinations, not a reader.
+MAX_FILTER_TAGS = 8
 
-class PostListView(ListView):
+
+class PublishedPostsMixin:
+    """Listings of published posts with what a card shows."""
+
+    paginate_by = settings.POSTS_PER_PAGE
+
+    def get_queryset(self):
+        return Post.objects.published().for_listing()
+
+
+class PostListView(PublishedPostsMixin, ListView):
     """The home page: published posts, newest first."""
 
-    queryset = Post.objects.published().for_listing()
-    paginate_by = settings.POSTS_PER_PAGE
+
+def related_posts(post: Post, limit: int = RELATED_POSTS) -> list[Post]:
+    """Return published posts sharing the most tags with post, the newest first among equals."""
+    tag_ids = [tag.pk for tag in post.tags.all()]
+    if not tag_ids:
+        return []
+    return list(
+        Post.objects.published()
+        .filter(tags__in=tag_ids)
+        .exclude(pk=post.pk)
+        # Counted over the filtered join: the number of tags shared with this post.
+        .annotate(shared_tags=Count("tags"))
+        .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+    )
+
+
+def neighbours(post: Post) -> tuple[Post | None, Post | None]:
+    """Return the published posts just before and just after post."""
+    if not post.is_published:
+        return None, None
+    posts = Post.objects.published()
+    previous = (
+        posts.filter(published_at__lt=post.published_at).order_by("-published_at", "-pk").first()
+    )
+    following = (
+        posts.filter(published_at__gt=post.published_at).order_by("published_at", "pk").first()
+    )
+    return previous, following
 
 
 class PostDetailView(DetailView):
@@ -30,7 +79,12 @@ class PostDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_preview"] = not self.object.is_published
+        post = self.object
+        context["is_preview"] = not post.is_published
+        context["previous_post"], context["next_post"] = neighbours(post)
+        context["related_posts"] = related_posts(post)
+        context["social"] = seo.post_social(post)
+        context["json_ld"] = seo.json_ld_script(seo.post_json_ld(post))
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -40,35 +94,201 @@ class PostDetailView(DetailView):
         return response
 
 
-def tag_filter(request, slugs: list[str]):
-    """Posts that carry every one of the tags in the URL, with a way to drop each."""
-    tags = list(Tag.objects.filter(slug__in=slugs))
-    if len(tags) != len(slugs):
-        raise Http404("No such tag.")
-    tags.sort(key=lambda tag: slugs.index(tag.slug))
-    posts = Post.objects.published()
-    for tag in tags:
-        posts = posts.filter(tags=tag)
-    page = Paginator(posts.for_listing().distinct(), settings.POSTS_PER_PAGE).get_page(
+def tag_index(request):
+    """Every tag that has published posts, the most used first."""
+    tags = (
+        Tag.objects.filter(tagged_posts__content_object__in=Post.objects.published())
+        .annotate(post_count=Count("tagged_posts"))
+        .order_by("-post_count", "name")
+    )
+    return render(request, "blog/tag_index.html", {"tags": tags})
+
+
+@dataclass
+class TagSelection:
+    """Posts with all of the `included` tags and none of the `excluded` ones."""
+
+    included: list[Tag]
+    excluded: list[Tag] = field(default_factory=list)
+
+    @classmethod
+    def from_slugs(cls, slugs: list[str], excluded_slugs: list[str] = ()) -> "TagSelection":
+        """Return the selection a URL names; 404 for unknown, repeated or too many tags."""
+        wanted = [*slugs, *excluded_slugs]
+        if len(set(wanted)) != len(wanted) or len(wanted) > MAX_FILTER_TAGS:
+            raise Http404("No such tag filter.")
+        by_slug = {tag.slug: tag for tag in Tag.objects.filter(slug__in=wanted)}
+        if len(by_slug) != len(wanted):
+            raise Http404("No such tag.")
+        return cls([by_slug[s] for s in slugs], [by_slug[s] for s in excluded_slugs])
+
+    @property
+    def is_single_tag(self) -> bool:
+        return len(self.included) == 1 and not self.excluded
+
+    def posts(self):
+        """Return the published posts this selection matches."""
+        posts = Post.objects.published()
+        for tag in self.included:
+            posts = posts.filter(tags=tag)
+        if self.excluded:
+            posts = posts.exclude(tags__in=self.excluded)
+        return posts
+
+    def co_occurring(self):
+        """Return the other tags of the matching posts, each with how many posts carry it."""
+        chosen = [tag.pk for tag in self.included + self.excluded]
+        return (
+            Tag.objects.filter(tagged_posts__content_object__in=self.posts())
+            .exclude(pk__in=chosen)
+            .annotate(post_count=Count("tagged_posts"))
+            .order_by("-post_count", "name")
+        )
+
+    def url(self, *, included=None, excluded=None, suffix: str = "") -> str:
+        """Return the address of this selection, or of a variant of it."""
+        included = self.included if included is None else included
+        excluded = self.excluded if excluded is None else excluded
+        if not included:
+            return reverse("blog:home")
+        slugs = [tag.slug for tag in included]
+        if excluded:
+            name = f"blog:tag-without{suffix}"
+            return reverse(name, args=[slugs, [tag.slug for tag in excluded]])
+        return reverse(f"blog:tag{suffix}", args=[slugs])
+
+    def feed_url(self) -> str:
+        return self.url(suffix="-feed")
+
+    def atom_url(self) -> str:
+        return self.url(suffix="-atom")
+
+    def describe(self) -> str:
+        """Return the selection in words, for titles."""
+        text = " + ".join(tag.name for tag in self.included)
+        if self.excluded:
+            text += " without " + ", ".join(tag.name for tag in self.excluded)
+        return text
+
+
+def tag_filter(request, slugs: list[str], excluded: list[str] = ()):
+    """Posts that carry every tag in the URL and none of the excluded ones, to narrow further."""
+    selection = TagSelection.from_slugs(slugs, excluded)
+    page = Paginator(selection.posts().for_listing(), settings.POSTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    removals = [
+    total = page.paginator.count
+    included, excluded_tags = selection.included, selection.excluded
+    narrowing = [
         {
             "tag": tag,
-            "url": reverse("blog:tag", args=["+".join(t.slug for t in tags if t != tag)])
-            if len(tags) > 1
-            else reverse("blog:home"),
+            "with_count": tag.post_count,
+            "with_url": selection.url(included=[*included, tag]),
+            "without_count": total - tag.post_count,
+            "without_url": selection.url(excluded=[*excluded_tags, tag]),
         }
-        for tag in tags
+        for tag in selection.co_occurring()
     ]
-    return render(
-        request,
-        "blog/tag_filter.html",
-        {
-            "tags": tags,
-            "removals": removals,
-            "page_obj": page,
-            "post_list": page.object_list,
-            "is_paginated": page.has_other_pages(),
-        },
+    context = {
+        "selection": selection,
+        "tags": included,
+        "removals": [
+            {"tag": tag, "url": selection.url(included=[t for t in included if t != tag])}
+            for tag in included
+        ],
+        "exclusion_removals": [
+            {"tag": tag, "url": selection.url(excluded=[t for t in excluded_tags if t != tag])}
+            for tag in excluded_tags
+        ],
+        "narrowing": narrowing,
+        "page_obj": page,
+        "post_list": page.object_list,
+        "is_paginated": page.has_other_pages(),
+    }
+    return render(request, "blog/tag_filter.html", context)
+
+
+def archive_index(request):
+    """Every month with published posts, newest first, with how many posts each has."""
+    months = (
+        Post.objects.published()
+        .annotate(month=TruncMonth("published_at"))
+        .order_by()
+        .values("month")
+        .annotate(post_count=Count("pk"))
+        .order_by("-month")
     )
+    years: dict[int, list] = {}
+    for row in months:
+        years.setdefault(row["month"].year, []).append(row)
+    context = {
+        "years": [
+            {"year": year, "months": rows, "post_count": sum(r["post_count"] for r in rows)}
+            for year, rows in years.items()
+        ]
+    }
+    return render(request, "blog/archive_index.html", context)
+
+
+class ArchiveMixin(PublishedPostsMixin):
+    date_field = "published_at"
+    allow_future = False  # belt and braces: published() already hides scheduled posts
+    allow_empty = False
+
+
+class PostYearArchiveView(ArchiveMixin, YearArchiveView):
+    make_object_list = True
+
+
+class PostMonthArchiveView(ArchiveMixin, MonthArchiveView):
+    month_format = "%m"
+
+
+class AuthorView(PublishedPostsMixin, ListView):
+    """One author's published posts; authors with none are not listed anywhere (404)."""
+
+    template_name = "blog/author_detail.html"
+    allow_empty = False
+
+    def get_queryset(self):
+        self.author = get_object_or_404(
+            get_user_model(), username=self.kwargs["username"], is_active=True
+        )
+        return super().get_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+def search(request):
+    """Search published posts; any query, however odd, gets a page rather than an error."""
+    query = post_search.clean_query(request.GET.get("q", ""))
+    context = {"query": query, "was_shortened": query.shortened}
+    if query.text:
+        page = Paginator(post_search.search_posts(query.text), settings.POSTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        post_search.add_snippets(page.object_list, query.text)
+        context.update(
+            page_obj=page,
+            post_list=page.object_list,
+            is_paginated=page.has_other_pages(),
+            result_count=page.paginator.count,
+        )
+    return render(request, "blog/search.html", context)
+
+
+@require_GET
+def robots_txt(request):
+    """Tell crawlers where the sitemaps are and keep them out of the admin."""
+    sitemaps = [seo.absolute_url(reverse("blog:sitemap"))]
+    with suppress(NoReverseMatch):  # the videos app may not offer one
+        sitemaps.append(seo.absolute_url(reverse("videos:sitemap")))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "",
+        *(f"Sitemap: {url}" for url in sitemaps),
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

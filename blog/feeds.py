@@ -1,0 +1,158 @@
+"""RSS 2.0 and Atom feeds: the whole site, and any tag filter (one tag, several, exclusions).
+
+Items carry the full, sanitized body with videos as linked posters (never a player), ids
+minted once from the post's pk and creation date (RFC 4151 tag: URIs), and absolute links.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from blog import seo
+from blog.models import Post, PostVideo
+from blog.views import TagSelection
+
+FEED_ITEMS = 20
+# Feed readers resolve relative URLs unreliably: make our own site-relative links absolute.
+_RELATIVE_URL = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)"')
+
+
+def absolutize_links(fragment: str) -> str:
+    """Return an HTML fragment with site-relative href/src values made absolute."""
+    return _RELATIVE_URL.sub(lambda m: f'{m.group(1)}{seo.absolute_url(m.group(2))}"', fragment)
+
+
+class ContentRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with the full body in <content:encoded> and the summary in <description>."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content"])
+
+
+class ContentAtomFeed(Atom1Feed):
+    """Atom with the full body in <content type="html"> next to the <summary>."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class PostFeed(Feed):
+    """The newest published posts of the whole site."""
+
+    feed_type = ContentRssFeed
+    language = "en"
+
+    def title(self, obj=None):
+        return settings.SITE_NAME
+
+    def description(self, obj=None):
+        return settings.SITE_TAGLINE
+
+    subtitle = description
+
+    def link(self, obj=None):
+        return seo.absolute_url(reverse("blog:home"))
+
+    def feed_url(self, obj=None):
+        return seo.absolute_url(reverse("blog:feed"))
+
+    def posts(self, obj):
+        return Post.objects.published()
+
+    def items(self, obj=None):
+        return (
+            self.posts(obj)
+            .select_related("author")
+            .prefetch_related(
+                "tags",
+                "embedded_videos",
+                Prefetch("post_videos", queryset=PostVideo.objects.select_related("video")),
+            )
+            .order_by("-published_at", "-pk")[:FEED_ITEMS]
+        )
+
+    def item_title(self, post):
+        return post.title
+
+    def item_description(self, post):
+        return post.summary
+
+    def item_link(self, post):
+        return seo.absolute_url(post.get_absolute_url())
+
+    def item_guid(self, post):
+        return seo.post_tag_uri(post)
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, post):
+        return post.published_at
+
+    def item_updateddate(self, post):
+        return post.updated_at
+
+    def item_author_name(self, post):
+        return seo.author_name(post.author)
+
+    def item_author_link(self, post):
+        return seo.absolute_url(reverse("blog:author", args=[post.author.get_username()]))
+
+    def item_categories(self, post):
+        return [tag.name for tag in post.tags.all()]
+
+    def item_extra_kwargs(self, post):
+        html = render_to_string("blog/_feed_content.html", {"post": post})
+        return {"content": absolutize_links(html)}
+
+
+class AtomPostFeed(PostFeed):
+    feed_type = ContentAtomFeed
+
+    def feed_url(self, obj=None):
+        return seo.absolute_url(reverse("blog:feed-atom"))
+
+
+class TagFilterFeed(PostFeed):
+    """The posts of a tag filter: /tags/a+b/feed/, /tags/a/without/c/feed/."""
+
+    def get_object(self, request, slugs, excluded=()):
+        return TagSelection.from_slugs(slugs, excluded)
+
+    def posts(self, selection):
+        return selection.posts()
+
+    def title(self, selection):
+        return f"{settings.SITE_NAME}: {selection.describe()}"
+
+    def description(self, selection):
+        if selection.is_single_tag and selection.included[0].description:
+            return selection.included[0].description
+        return f"Essays tagged {selection.describe()}"
+
+    subtitle = description
+
+    def link(self, selection):
+        return seo.absolute_url(selection.url())
+
+    def feed_url(self, selection):
+        return seo.absolute_url(selection.feed_url())
+
+
+class AtomTagFilterFeed(TagFilterFeed):
+    feed_type = ContentAtomFeed
+
+    def feed_url(self, selection):
+        return seo.absolute_url(selection.atom_url())

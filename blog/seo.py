@@ -1,0 +1,151 @@
+"""What search engines and social sites read: absolute URLs, Open Graph, JSON-LD."""
+
+import json
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+# The same escapes as django.utils.html.json_script: no "</script>" or "<!--" can close the
+# element early, whatever an author typed into a title.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def absolute_url(url: str) -> str:
+    """Return url on the site's public address (settings.SITE_URL) unless it is absolute."""
+    if not url or urlsplit(url).scheme:
+        return url
+    if url.startswith("//"):
+        return f"{urlsplit(settings.SITE_URL).scheme}:{url}"
+    return settings.SITE_URL + ("" if url.startswith("/") else "/") + url
+
+
+def tag_uri_authority() -> str:
+    """Return the host name that feed ids are minted under."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def post_tag_uri(post) -> str:
+    """Return an id for post that survives edits, slug changes and retitling (RFC 4151)."""
+    return f"tag:{tag_uri_authority()},{post.created_at:%Y-%m-%d}:post:{post.pk}"
+
+
+def author_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def featured_image_url(post) -> str:
+    return absolute_url(post.featured_image.url) if post.featured_image else ""
+
+
+def post_videos(post) -> list:
+    """Return the videos a post shows, inline first, each once (uses the view's prefetches)."""
+    videos = {}
+    for video in post.embedded_videos.all():
+        videos.setdefault(video.key, video)
+    for link in post.post_videos.all():
+        videos.setdefault(link.video.key, link.video)
+    return list(videos.values())
+
+
+def video_thumbnail_url(video) -> str:
+    if video.thumbnail:
+        return absolute_url(video.thumbnail.url)
+    return video.remote_thumbnail_url or video.ref.poster_url or ""
+
+
+def iso_duration(seconds: int) -> str:
+    """Return seconds as an ISO 8601 duration (PT1H2M3S)."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{secs}S"
+
+
+def video_object(video, fallback_date=None) -> dict:
+    """Return a schema.org VideoObject for a video."""
+    data = {
+        "@type": "VideoObject",
+        "name": video.display_title,
+        "description": video.description or video.display_title,
+        "url": video.ref.watch_url(),
+        "embedUrl": video.ref.embed_url(),
+    }
+    if thumbnail := video_thumbnail_url(video):
+        data["thumbnailUrl"] = thumbnail
+    upload_date = video.upload_date or fallback_date
+    if upload_date:
+        data["uploadDate"] = upload_date.isoformat()
+    if video.duration_seconds:
+        data["duration"] = iso_duration(video.duration_seconds)
+    if video.width and video.height:
+        data["width"], data["height"] = video.width, video.height
+    if video.source_url:
+        data["contentUrl"] = video.source_url
+    if video.author_name:
+        data["author"] = {"@type": "Person", "name": video.author_name}
+    return data
+
+
+def post_json_ld(post) -> dict:
+    """Return a schema.org BlogPosting for a post, with a VideoObject per video."""
+    url = absolute_url(post.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title,
+        "description": post.summary,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "author": {
+            "@type": "Person",
+            "name": author_name(post.author),
+            "url": absolute_url(reverse("blog:author", args=[post.author.get_username()])),
+        },
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": settings.SITE_URL,
+        },
+        "dateModified": post.updated_at.isoformat(),
+        "keywords": [tag.name for tag in post.tags.all()],
+    }
+    if post.published_at:
+        data["datePublished"] = post.published_at.isoformat()
+    if post.featured_image:
+        data["image"] = featured_image_url(post)
+    videos = post_videos(post)
+    if videos:
+        published = post.published_at.date() if post.published_at else None
+        data["video"] = [video_object(video, published) for video in videos]
+    return data
+
+
+def json_ld_script(data: dict) -> SafeString:
+    """Return data as a <script type="application/ld+json"> element, safely escaped."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),
+    )
+
+
+def post_social(post) -> dict:
+    """Return what the Open Graph and Twitter card tags of a post page say."""
+    videos = post_videos(post)
+    return {
+        "type": "article",
+        "title": post.title,
+        "description": post.summary,
+        "url": absolute_url(post.get_absolute_url()),
+        "image": featured_image_url(post),
+        "image_alt": post.featured_image_alt,
+        "published": post.published_at.isoformat() if post.published_at else "",
+        "modified": post.updated_at.isoformat(),
+        "author": author_name(post.author),
+        "tags": [tag.name for tag in post.tags.all()],
+        # The watch page, not the player: a link preview loads nothing from us either way.
+        "video": videos[0].ref.watch_url() if videos else "",
+    }

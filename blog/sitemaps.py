@@ -1,0 +1,114 @@
+"""/sitemap.xml: posts (with lastmod), single-tag pages, archives, authors, the index pages.
+
+Multi-tag filters are left out on purpose: their combinations are endless and they carry
+``noindex``. Every address is on settings.SITE_URL, whatever host the request came to.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Count, Max
+from django.db.models.functions import TruncMonth, TruncYear
+from django.urls import reverse
+
+from blog.models import Post, Tag
+
+
+class SiteSitemap(Sitemap):
+    """A sitemap whose addresses use the configured public URL, not the request's host."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class PostSitemap(SiteSitemap):
+    changefreq = "monthly"
+    priority = 0.8
+
+    def items(self):
+        return Post.objects.published().order_by("-published_at", "pk")
+
+    def lastmod(self, post):
+        return post.updated_at
+
+
+class IndexPagesSitemap(SiteSitemap):
+    changefreq = "daily"
+    priority = 1.0
+
+    def items(self):
+        return ["blog:home", "blog:tag-index", "blog:archive"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class TagSitemap(SiteSitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        return (
+            Tag.objects.filter(tagged_posts__content_object__in=Post.objects.published())
+            .annotate(last_change=Max("tagged_posts__content_object__updated_at"))
+            .order_by("slug")
+        )
+
+    def lastmod(self, tag):
+        return tag.last_change
+
+
+class ArchiveSitemap(SiteSitemap):
+    """Every year and every month that has published posts."""
+
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        published = Post.objects.published().order_by()
+        years = published.annotate(period=TruncYear("published_at")).values("period")
+        months = published.annotate(period=TruncMonth("published_at")).values("period")
+        periods = []
+        for kind, rows in (("year", years), ("month", months)):
+            for row in rows.annotate(last_change=Max("updated_at")).order_by("period"):
+                periods.append((kind, row["period"], row["last_change"]))
+        return periods
+
+    def location(self, item):
+        kind, period, _ = item
+        if kind == "year":
+            return reverse("blog:archive-year", args=[period.year])
+        return reverse("blog:archive-month", args=[period.year, f"{period.month:02d}"])
+
+    def lastmod(self, item):
+        return item[2]
+
+
+class AuthorSitemap(SiteSitemap):
+    changefreq = "weekly"
+    priority = 0.3
+
+    def items(self):
+        return (
+            get_user_model()
+            .objects.filter(is_active=True, posts__in=Post.objects.published())
+            .annotate(post_count=Count("posts"))
+            .order_by("username")
+        )
+
+    def location(self, user):
+        return reverse("blog:author", args=[user.get_username()])
+
+
+SITEMAPS = {
+    "pages": IndexPagesSitemap,
+    "posts": PostSitemap,
+    "tags": TagSitemap,
+    "archives": ArchiveSitemap,
+    "authors": AuthorSitemap,
+}
