@@ -1,10 +1,53 @@
+from functools import partial
+
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
-from blog.forms import PostVideoForm
-from blog.models import Post, PostVideo, Tag
+from blog import admin_views, images, services
+from blog.forms import (
+    ImageAdminForm,
+    PostAdminForm,
+    PostVideoForm,
+    SafeImageFormField,
+    ScheduleForm,
+    TagMergeForm,
+    TagRenameForm,
+)
+from blog.models import Image, Post, PostVideo, Tag
 from videos.services import videos_fetch_missing_metadata
+
+SAFE_IMAGE_FIELDS = {models.ImageField: {"form_class": SafeImageFormField}}
+
+
+def can_publish(request) -> bool:
+    return request.user.has_perm("blog.publish_post")
+
+
+def can_edit_any(request) -> bool:
+    return request.user.has_perm("blog.change_any_post")
+
+
+def action_form_response(request, model_admin, queryset, *, action, title, form, intro=""):
+    """Return the intermediate page of an admin action that needs a little more input."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "opts": model_admin.model._meta,
+        "objects": queryset,
+        "form": form,
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": model_admin.media + form.media,
+    }
+    return TemplateResponse(request, "admin/blog/action_form.html", context)
 
 
 class PostVideoInline(admin.TabularInline):
@@ -17,6 +60,8 @@ class PostVideoInline(admin.TabularInline):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
+    form = PostAdminForm
+    formfield_overrides = SAFE_IMAGE_FIELDS
     list_display = ["title", "status_label", "published_at", "author", "tag_names"]
     list_filter = ["status", "tags", "author", "published_at"]
     search_fields = ["title", "excerpt", "body"]
@@ -24,6 +69,7 @@ class PostAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [PostVideoInline]
+    actions = ["publish_now", "unpublish", "schedule"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "body_format", "excerpt", "tags"]}),
         ("Publishing", {"fields": ["status", "published_at", "author"]}),
@@ -31,8 +77,70 @@ class PostAdmin(admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    class Media:
+        # Also on the change list, where it forgets browser copies of text that was saved.
+        js = ["closer/admin/editor.js"]
+
+    def get_urls(self):
+        def view(function, *, name):
+            return self.admin_site.admin_view(partial(function, model_admin=self)), name
+
+        routes = [
+            ("preview/", *view(admin_views.preview, name="blog_post_preview")),
+            ("tag-suggestions/", *view(admin_views.tag_suggestions, name="blog_post_tag_suggestions")),
+            ("image-picker/", *view(admin_views.image_picker, name="blog_post_image_picker")),
+            ("<path:object_id>/revisions/", *view(admin_views.revisions, name="blog_post_revisions")),
+            (
+                "<path:object_id>/revisions/<int:revision_id>/restore/",
+                *view(admin_views.restore_revision, name="blog_post_restore_revision"),
+            ),
+        ]  # fmt: skip
+        return [path(route, function, name=name) for route, function, name in routes] + (
+            super().get_urls()
+        )
+
+    # --- Who may do what: Authors see and edit only their own posts and never publish. ---
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author").prefetch_related("tags")
+        posts = super().get_queryset(request).select_related("author").prefetch_related("tags")
+        return posts if can_edit_any(request) else posts.filter(author=request.user)
+
+    def _is_allowed_on(self, request, post) -> bool:
+        return post is None or can_edit_any(request) or post.author_id == request.user.pk
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._is_allowed_on(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._is_allowed_on(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._is_allowed_on(request, obj)
+
+    def has_publish_permission(self, request):
+        return can_publish(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request):
+            fields += ["status", "published_at"]
+        if not can_edit_any(request):
+            fields += ["author"]
+        return fields
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        if not can_edit_any(request) and not change:
+            obj.author = request.user
+        if not can_publish(request):
+            # Read-only fields already ignore what is posted; this also stops any other path.
+            before = Post.objects.filter(pk=obj.pk).values("status", "published_at").first()
+            was = before or {"status": Post.Status.DRAFT, "published_at": None}
+            if obj.status != was["status"] or obj.published_at != was["published_at"]:
+                raise PermissionDenied("Only editors may publish, schedule or unpublish posts.")
+        obj.save(revised_by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -41,8 +149,7 @@ class PostAdmin(admin.ModelAdmin):
         for warning in videos_fetch_missing_metadata(videos=videos):
             messages.warning(request, warning)
 
-    def get_changeform_initial_data(self, request):
-        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+    # --- List columns ---
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, post):
@@ -55,9 +162,156 @@ class PostAdmin(admin.ModelAdmin):
     def tag_names(self, post):
         return ", ".join(tag.name for tag in post.tags.all())
 
+    # --- Bulk actions (editors only) ---
+
+    @admin.action(description="Publish selected posts now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        count = services.posts_publish_now(posts=queryset)
+        self.message_user(request, f"Published {count} post{'s' if count != 1 else ''}.")
+
+    @admin.action(description="Unpublish selected posts (back to draft)", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        count = services.posts_unpublish(posts=queryset)
+        self.message_user(request, f"Unpublished {count} post{'s' if count != 1 else ''}.")
+
+    @admin.action(description="Schedule selected posts…", permissions=["publish"])
+    def schedule(self, request, queryset):
+        form = ScheduleForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            when = form.cleaned_data["published_at"]
+            count = services.posts_schedule(posts=queryset, when=when)
+            local = timezone.localtime(when).strftime("%-d %b %Y, %H:%M")
+            self.message_user(
+                request, f"Scheduled {count} post{'s' if count != 1 else ''} for {local}."
+            )
+            return None
+        return action_form_response(
+            request,
+            self,
+            queryset,
+            action="schedule",
+            title="Schedule posts",
+            form=form,
+            intro="These posts will appear by themselves at the time you choose:",
+        )
+
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "post_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["rename", "merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("tagged_posts"))
+
+    @admin.display(description="Posts", ordering="post_count")
+    def post_count(self, tag):
+        return tag.post_count
+
+    @admin.action(description="Rename the selected tag…", permissions=["change"])
+    def rename(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one tag to rename.", messages.WARNING)
+            return None
+        tag = queryset.get()
+        form = TagRenameForm(
+            request.POST if "apply" in request.POST else None, tag=tag, initial={"name": tag.name}
+        )
+        if form.is_valid():
+            old_slug = tag.slug
+            services.tag_rename(tag=tag, name=form.cleaned_data["name"])
+            self.message_user(
+                request, f"Renamed the tag to “{tag.name}”; /tags/{old_slug}/ now redirects."
+            )
+            return None
+        return action_form_response(
+            request, self, queryset, action="rename", title=f"Rename “{tag.name}”", form=form
+        )
+
+    @admin.action(description="Merge the selected tags…", permissions=["change", "delete"])
+    def merge(self, request, queryset):
+        tags = queryset.order_by("name")
+        if tags.count() < 2:
+            self.message_user(request, "Select two or more tags to merge.", messages.WARNING)
+            return None
+        form = TagMergeForm(request.POST if "apply" in request.POST else None, tags=tags)
+        if form.is_valid():
+            into = form.cleaned_data["into"]
+            count = services.tags_merge(into=into, tags=list(tags))
+            self.message_user(request, f"Merged {count} tag(s) into “{into.name}”.")
+            return None
+        return action_form_response(
+            request,
+            self,
+            tags,
+            action="merge",
+            title="Merge tags",
+            form=form,
+            intro="Posts keep every tag they had, under the name you keep:",
+        )
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    formfield_overrides = SAFE_IMAGE_FIELDS
+    list_display = [
+        "thumbnail",
+        "__str__",
+        "shortcode_snippet",
+        "size",
+        "uploaded_by",
+        "created_at",
+    ]
+    list_display_links = ["thumbnail", "__str__"]
+    search_fields = ["alt_text", "caption", "credit"]
+    list_filter = ["decorative", "created_at"]
+    readonly_fields = ["shortcode_snippet", "preview", "size", "uploaded_by", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["file", "alt_text", "decorative", "caption", "credit"]}),
+        ("Use it in a post", {"fields": ["shortcode_snippet", "preview", "size"]}),
+        ("Upload", {"fields": ["uploaded_by", "created_at"], "classes": ["collapse"]}),
+    ]
+
+    class Media:
+        css = {"all": ["closer/admin/editor.css"]}
+        js = ["closer/admin/copy.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Image")
+    def thumbnail(self, image):
+        url = images.thumbnail_url(image.file, image.renditions)
+        if not url:
+            return "—"
+        return format_html('<img class="closer-thumb" src="{}" alt="" loading="lazy">', url)
+
+    @admin.display(description="Shortcode")
+    def shortcode_snippet(self, image):
+        if not image.pk:
+            return "Save the image to get its shortcode."
+        return format_html(
+            '<code class="closer-snippet">{}</code> '
+            '<button type="button" class="button closer-copy" data-copy="{}">Copy</button>'
+            '<div class="help">Paste it on a line of its own in a post body.</div>',
+            image.shortcode,
+            image.shortcode,
+        )
+
+    @admin.display(description="As readers see it")
+    def preview(self, image):
+        if not image.pk:
+            return "—"
+        return images.figure_html(image, sizes="(min-width: 60rem) 40rem, 90vw")
+
+    @admin.display(description="Size")
+    def size(self, image):
+        return f"{image.width}×{image.height}" if image.width else "—"

@@ -1,6 +1,10 @@
 from django import forms
+from django.urls import reverse_lazy
+from django.utils import timezone
+from taggit.forms import TagWidget
 
-from blog.models import PostVideo
+from blog import images
+from blog.models import Image, Post, PostVideo, Tag
 from videos.providers import UnsupportedVideoURL, parse_video_url
 from videos.services import video_get_or_create_from_url
 
@@ -39,3 +43,119 @@ class PostVideoForm(forms.ModelForm):
         self.instance.video = video
         self.instance.start_seconds = ref.start_seconds
         return super().save(commit=commit)
+
+
+class SafeImageFormField(forms.ImageField):
+    """An image upload checked by blog.images (format allowlist, size and pixel limits).
+
+    Django's own ImageField only runs Pillow's quick verify() and turns every failure,
+    decompression bombs included, into one vague message; this says what is wrong.
+    """
+
+    default_error_messages = {"invalid_image": "Upload a JPEG, PNG, WebP or GIF image."}
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        clean = images.clean_upload(upload)
+        upload.content_type = images.MIME_TYPES[clean.format]
+        return upload
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput):
+            attrs["accept"] = ",".join(images.MIME_TYPES[f] for f in images.ALLOWED_FORMATS)
+        return attrs
+
+
+class BodyEditorWidget(forms.Textarea):
+    """The body textarea: roomy and monospace, with a live preview drawn by editor.js."""
+
+    class Media:
+        css = {"all": ["closer/video.css", "closer/admin/editor.css"]}
+        js = ["closer/admin/editor.js"]
+
+    def __init__(self, attrs=None):
+        defaults = {
+            "rows": 30,
+            "class": "closer-body-editor",
+            "spellcheck": "true",
+            "data-preview-url": reverse_lazy("admin:blog_post_preview"),
+            "data-images-url": reverse_lazy("admin:blog_post_image_picker"),
+        }
+        super().__init__({**defaults, **(attrs or {})})
+
+
+class TagSuggestWidget(TagWidget):
+    """Comma-separated tags with suggestions from the existing tags as you type."""
+
+    class Media:
+        js = ["closer/admin/tags.js"]
+
+    def __init__(self, attrs=None):
+        defaults = {
+            "class": "vTextField closer-tags",
+            "autocomplete": "off",
+            "data-suggest-url": reverse_lazy("admin:blog_post_tag_suggestions"),
+        }
+        super().__init__({**defaults, **(attrs or {})})
+
+
+class PostAdminForm(forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = "__all__"
+        widgets = {"body": BodyEditorWidget, "tags": TagSuggestWidget}
+
+
+class ScheduleForm(forms.Form):
+    published_at = forms.DateTimeField(
+        label="Publish at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        help_text="In the site's time zone. The posts appear by themselves at that time.",
+    )
+
+    def clean_published_at(self):
+        when = self.cleaned_data["published_at"]
+        if when <= timezone.now():
+            raise forms.ValidationError("Pick a time in the future.")
+        return when
+
+
+class TagRenameForm(forms.Form):
+    name = forms.CharField(label="New name", max_length=100)
+
+    def __init__(self, *args, tag, **kwargs):
+        self.tag = tag
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Tag.objects.filter(name__iexact=name).exclude(pk=self.tag.pk).exists():
+            raise forms.ValidationError(
+                "Another tag already has this name: merge the two tags instead."
+            )
+        return name
+
+
+class TagMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label="Keep this tag",
+        queryset=Tag.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        help_text="The other tags are deleted; their posts and their addresses move to this one.",
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = tags
+
+
+class ImageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "decorative", "caption", "credit"]
+        widgets = {"alt_text": forms.TextInput(attrs={"class": "vLargeTextField"})}

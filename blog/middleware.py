@@ -1,3 +1,7 @@
+from django.http import HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve, reverse
+
+
 class OldURLRedirectMiddleware:
     """Send readers from a retired post or tag URL to its new home (301) instead of a 404."""
 
@@ -5,4 +9,34 @@ class OldURLRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        target = self.new_location(request.path_info)
+        if target is None:
+            return response
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+
+    @staticmethod
+    def new_location(path: str) -> str | None:
+        """Return where a retired post or tag path lives now, or None."""
+        from blog import services
+
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        if match.view_name == "blog:post":
+            post = services.post_for_retired_slug(match.kwargs["slug"])
+            return post.get_absolute_url() if post else None
+        # Every tag URL (the filter, its feeds, "without" variants) names tags in these kwargs.
+        tag_kwargs = [name for name in ("slugs", "excluded") if name in match.kwargs]
+        if not match.view_name.startswith("blog:") or not tag_kwargs:
+            return None
+        kwargs, changed = dict(match.kwargs), False
+        for name in tag_kwargs:
+            slugs = services.tag_slugs_for_retired(list(kwargs[name]))
+            if slugs is not None:
+                kwargs[name], changed = slugs, True
+        return reverse(match.view_name, kwargs=kwargs) if changed else None

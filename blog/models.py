@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -7,9 +8,11 @@ from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from blog import images
 from blog.rendering import render
 
 EXCERPT_WORDS = 40
+WORDS_PER_MINUTE = 230
 
 
 class Tag(TagBase):
@@ -22,8 +25,38 @@ class Tag(TagBase):
         verbose_name = "tag"
         verbose_name_plural = "tags"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        tag = super().from_db(db, field_names, values)
+        tag._loaded_slug = tag.slug
+        return tag
+
     def get_absolute_url(self):
         return reverse("blog:tag", kwargs={"slugs": self.slug})
+
+    def save(self, *args, **kwargs):
+        old_slug = getattr(self, "_loaded_slug", None)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # The new slug is live again; the old one keeps working through a 301.
+            RetiredTagSlug.objects.filter(slug=self.slug).delete()
+            if old_slug and old_slug != self.slug:
+                RetiredTagSlug.objects.update_or_create(slug=old_slug, defaults={"tag": self})
+        self._loaded_slug = self.slug
+
+
+class RetiredTagSlug(models.Model):
+    """A tag's former slug: /tags/<slug>/ answers with a 301 to the tag's page."""
+
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="retired_slugs")
+    retired_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"{self.slug} → {self.tag.slug}"
 
 
 class TaggedPost(ItemBase):
@@ -96,7 +129,13 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    featured_image = models.ImageField(upload_to="featured/%Y/%m/", blank=True)
+    featured_image = models.ImageField(
+        upload_to="featured/%Y/%m/",
+        blank=True,
+        validators=[images.validate_image_upload],
+        help_text="JPEG, PNG, WebP or GIF. Metadata such as GPS position is removed on upload.",
+    )
+    featured_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     featured_image_alt = models.CharField(
         max_length=300,
         blank=True,
@@ -120,9 +159,20 @@ class Post(models.Model):
         ordering = ["-published_at", "-created_at"]
         get_latest_by = "published_at"
         indexes = [models.Index(fields=["status", "-published_at"], name="blog_post_status_pub")]
+        permissions = [
+            ("publish_post", "Can publish, schedule and unpublish posts"),
+            ("change_any_post", "Can edit posts written by others"),
+        ]
 
     def __str__(self):
         return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        post = super().from_db(db, field_names, values)
+        # What the row held when loaded: a changed slug is retired, changed text is a revision.
+        post._loaded = {name: getattr(post, name, None) for name in ("slug", *REVISED_FIELDS)}
+        return post
 
     def get_absolute_url(self):
         return reverse("blog:post", kwargs={"slug": self.slug})
@@ -145,21 +195,64 @@ class Post(models.Model):
         )
 
     @property
+    def word_count(self) -> int:
+        """Return the number of words a reader sees in the body."""
+        return len(strip_tags(self.body_html).split())
+
+    @property
+    def reading_minutes(self) -> int:
+        """Return the reading time in whole minutes (at least one)."""
+        return max(1, round(self.word_count / WORDS_PER_MINUTE))
+
+    @property
     def summary(self) -> str:
         """Return the excerpt, or the first words of the body when there is none."""
         if self.excerpt.strip():
             return self.excerpt.strip()
         return Truncator(strip_tags(self.body_html)).words(EXCERPT_WORDS, truncate=" …")
 
-    def save(self, *args, **kwargs):
+    def clean(self):
+        super().clean()
+        if self.featured_image and not self.featured_image_alt.strip():
+            raise ValidationError(
+                {"featured_image_alt": "Describe the featured image for readers who cannot see it."}
+            )
+
+    def save(self, *args, revised_by=None, **kwargs):
+        """Render the body, keep a revision of changed text and retire a changed slug."""
         if not self.slug:
             self.slug = self._unique_slug()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        rendered = render(self.body, self.body_format)
-        self.body_html = rendered.html
-        super().save(*args, **kwargs)
-        self._sync_embedded_videos(rendered.video_urls)
+        update_fields = kwargs.get("update_fields")
+        # A status change from a bulk action leaves the text alone: no need to render it.
+        rendered = None
+        if update_fields is None or {"body", "body_format"} & set(update_fields):
+            rendered = render(self.body, self.body_format)
+            self.body_html = rendered.html
+        loaded = getattr(self, "_loaded", None)
+        with transaction.atomic():
+            if self.featured_image and not self.featured_image._committed:
+                self.featured_image_renditions = images.store_upload(self.featured_image)
+            elif not self.featured_image:
+                self.featured_image_renditions = {}
+            super().save(*args, **kwargs)
+            if rendered is not None:
+                self._sync_embedded_videos(rendered.video_urls)
+            if loaded is None or loaded["slug"] != self.slug:
+                # The new slug is live (again); the old one keeps working through a 301.
+                RetiredPostSlug.objects.filter(slug=self.slug).delete()
+                if loaded and loaded["slug"]:
+                    RetiredPostSlug.objects.update_or_create(
+                        slug=loaded["slug"], defaults={"post": self}
+                    )
+            if loaded is None or any(loaded[f] != getattr(self, f) for f in REVISED_FIELDS):
+                Revision.objects.create(
+                    post=self,
+                    created_by=revised_by,
+                    **{f: getattr(self, f) for f in REVISED_FIELDS},
+                )
+        self._loaded = {name: getattr(self, name) for name in ("slug", *REVISED_FIELDS)}
 
     def _unique_slug(self) -> str:
         base = slugify(self.title)[:190] or "post"
@@ -192,3 +285,110 @@ class PostVideo(models.Model):
 
     def __str__(self):
         return f"{self.video} in {self.post}"
+
+
+REVISED_FIELDS = ("title", "body", "excerpt")
+
+
+class RetiredPostSlug(models.Model):
+    """A post's former slug: /posts/<slug>/ answers with a 301 to the post's page."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="retired_slugs")
+    retired_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"{self.slug} → {self.post.slug}"
+
+
+class Revision(models.Model):
+    """The text of a post as one save left it."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    excerpt = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="post_revisions",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.title} ({timezone.localtime(self.created_at):%-d %b %Y, %H:%M})"
+
+
+class Image(models.Model):
+    """A picture in the library, placed in a body with its shortcode ``[image:ID]``."""
+
+    file = models.ImageField(
+        upload_to="images/%Y/%m/",
+        validators=[images.validate_image_upload],
+        help_text=(
+            "JPEG, PNG, WebP or GIF. Metadata such as GPS position is removed and the "
+            "orientation applied on upload."
+        ),
+    )
+    alt_text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required unless decorative.",
+    )
+    decorative = models.BooleanField(
+        default=False,
+        help_text="Tick only when the image adds nothing a reader would miss; it gets empty alt text.",
+    )
+    caption = models.CharField(max_length=500, blank=True, help_text="Shown under the image.")
+    credit = models.CharField(
+        max_length=200, blank=True, help_text="Photographer or source, shown after the caption."
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="uploaded_images",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decorative=True) | ~models.Q(alt_text=""),
+                name="blog_image_alt_or_decorative",
+            )
+        ]
+
+    def __str__(self):
+        return self.alt_text or self.caption or f"Image {self.pk}"
+
+    @property
+    def shortcode(self) -> str:
+        return f"[image:{self.pk}]"
+
+    def clean(self):
+        super().clean()
+        if not self.decorative and not self.alt_text.strip():
+            raise ValidationError(
+                {"alt_text": "Describe the image, or tick “decorative” if it adds nothing."}
+            )
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            self.renditions = images.store_upload(self.file)
+            self.width, self.height = self.renditions["width"], self.renditions["height"]
+        super().save(*args, **kwargs)

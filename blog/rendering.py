@@ -8,6 +8,11 @@ The pipeline (see shared/DESIGN.md):
    reads ``javascript:123`` as host:port and would keep it);
 4. markers become ``<closer-video>`` placeholders, which the page later expands into a player
    facade (``videos.embed``): placeholders are never produced from author text.
+
+Library images work the same way: a paragraph holding only ``[image:42]`` becomes a
+``<closer-image data-id="42">`` placeholder, expanded at display time (``blog.images``) into a
+``<figure>`` with a ``<picture>``/``srcset``, so the stored body never goes stale when an image's
+alt text, caption or renditions change.
 """
 
 import html
@@ -118,14 +123,26 @@ def plain_text(fragment: str) -> str:
 class Rendered:
     html: str
     video_urls: list[str] = field(default_factory=list)
+    image_ids: list[int] = field(default_factory=list)
+
+
+IMAGE_SHORTCODE = re.compile(r"^\[image:(\d{1,12})\]$")
 
 
 class _VideoMarkers:
-    """Swap video URLs for marker paragraphs that only this render can produce."""
+    """Swap video URLs and image shortcodes for marker paragraphs only this render can produce."""
 
     def __init__(self):
         self.nonce = secrets.token_hex(12)
         self.found: list[tuple[str, object]] = []  # (url, VideoRef)
+        self.image_ids: list[int] = []
+
+    def image_marker_for(self, text: str) -> str | None:
+        match = IMAGE_SHORTCODE.match(text.strip())
+        if not match:
+            return None
+        self.image_ids.append(int(match.group(1)))
+        return f"<p>closer-image-{self.nonce}-{match.group(1)}</p>\n"
 
     def marker_for(self, url: str) -> str | None:
         try:
@@ -142,7 +159,12 @@ class _VideoMarkers:
             url, ref = self.found[int(match.group(1))]
             return placeholder_html(ref, url)
 
-        return pattern.sub(replace, sanitized)
+        sanitized = pattern.sub(replace, sanitized)
+        return re.sub(
+            rf"<p>closer-image-{self.nonce}-(\d+)</p>",
+            r'<closer-image data-id="\1"></closer-image>',
+            sanitized,
+        )
 
 
 def _video_paragraph_rule(markers: _VideoMarkers):
@@ -158,6 +180,10 @@ def _video_paragraph_rule(markers: _VideoMarkers):
             ):
                 continue
             candidate = inline.content.strip()
+            marker = markers.image_marker_for(candidate)
+            if marker is not None:
+                _replace_paragraph(opening, inline, closing, marker)
+                continue
             if candidate.startswith("<") and candidate.endswith(">"):
                 candidate = candidate[1:-1]  # CommonMark autolink <https://...>
             if not candidate.startswith(("http://", "https://")) or any(
@@ -167,13 +193,18 @@ def _video_paragraph_rule(markers: _VideoMarkers):
             marker = markers.marker_for(candidate)
             if marker is None:
                 continue
-            opening.type, opening.tag, opening.nesting = "html_block", "", 0
-            opening.content = marker
-            for token in (inline, closing):
-                token.type, token.tag, token.nesting = "html_block", "", 0
-                token.content, token.children = "", None
+            _replace_paragraph(opening, inline, closing, marker)
 
     return rule
+
+
+def _replace_paragraph(opening, inline, closing, marker: str) -> None:
+    """Turn a paragraph's three tokens into one raw marker paragraph."""
+    opening.type, opening.tag, opening.nesting = "html_block", "", 0
+    opening.content = marker
+    for token in (inline, closing):
+        token.type, token.tag, token.nesting = "html_block", "", 0
+        token.content, token.children = "", None
 
 
 def _markdown(markers: _VideoMarkers) -> MarkdownIt:
@@ -191,6 +222,7 @@ _BLOCK_START = re.compile(
     r"^\s*<(p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|section|hr|dl|details)\b", re.I
 )
 _HTML_VIDEO_PARAGRAPH = re.compile(r"<p>\s*(https?://[^\s<>\"']+)\s*</p>", re.I)
+_HTML_IMAGE_PARAGRAPH = re.compile(r"<p>\s*(\[image:\d{1,12}\])\s*</p>", re.I)
 
 
 def _autop(text: str) -> str:
@@ -211,11 +243,16 @@ def render(text: str, body_format: str = "markdown") -> Rendered:
         raw = _HTML_VIDEO_PARAGRAPH.sub(
             lambda m: markers.marker_for(html.unescape(m.group(1))) or m.group(0), _autop(text)
         )
+        raw = _HTML_IMAGE_PARAGRAPH.sub(
+            lambda m: markers.image_marker_for(m.group(1)) or m.group(0), raw
+        )
     else:
         raw = _markdown(markers).render(text)
     safe = sanitize_html(raw)
     safe = markers.expand(safe)
-    return Rendered(html=safe, video_urls=[url for url, _ in markers.found])
+    return Rendered(
+        html=safe, video_urls=[url for url, _ in markers.found], image_ids=markers.image_ids
+    )
 
 
 def render_body(text: str, body_format: str = "markdown") -> str:

@@ -3,16 +3,26 @@ from dataclasses import replace
 from django import template
 from django.utils.safestring import mark_safe
 
+from blog import images
 from videos.embed import expand_placeholders, render_video
 
 register = template.Library()
 
+# How wide a featured image is drawn, per place it appears: (sizes, loading).
+FEATURED_VARIANTS = {
+    # At the top of a post page: above the fold, so fetched eagerly.
+    "hero": ("(min-width: 46rem) 42rem, calc(100vw - 2rem)", "eager"),
+    # In a listing card: usually further down the page.
+    "card": ("(min-width: 46rem) 14rem, calc(100vw - 2rem)", "lazy"),
+}
+
 
 @register.simple_tag
 def post_body(post, mode="page"):
-    """Return the post's stored, sanitized body with its videos expanded."""
+    """Return the post's stored, sanitized body with its videos and images expanded."""
     # body_html was sanitized on save; placeholders are expanded from trusted templates.
-    return mark_safe(expand_placeholders(post.body_html, post.embedded_videos.all(), mode=mode))
+    html = expand_placeholders(post.body_html, post.embedded_videos.all(), mode=mode)
+    return mark_safe(images.expand_placeholders(html, mode=mode))
 
 
 @register.simple_tag
@@ -23,3 +33,30 @@ def attached_video(link, mode="page"):
     if link.start_seconds:
         ref = replace(ref, start_seconds=link.start_seconds)
     return mark_safe(render_video(ref, video, caption=link.caption, mode=mode))
+
+
+@register.simple_tag
+def responsive_image(image, sizes=images.BODY_SIZES, loading="lazy", css_class=""):
+    """Return a library image as <picture> with srcset, width/height and lazy loading."""
+    if image is None or not image.file:
+        return ""
+    alt = "" if image.decorative else image.alt_text
+    return images.picture_html(
+        image.file, image.renditions, alt=alt, sizes=sizes, loading=loading, css_class=css_class
+    )
+
+
+@register.simple_tag
+def featured_image(post, variant="hero", css_class="featured-image"):
+    """Return a post's featured image sized for where it is shown ("hero" or "card")."""
+    if not post.featured_image:
+        return ""
+    sizes, loading = FEATURED_VARIANTS.get(variant, FEATURED_VARIANTS["hero"])
+    return images.picture_html(
+        post.featured_image,
+        post.featured_image_renditions,
+        alt=post.featured_image_alt,
+        sizes=sizes,
+        loading=loading,
+        css_class=css_class,
+    )

@@ -1,0 +1,141 @@
+"""Admin pages and endpoints behind the post editor, wired in through PostAdmin.get_urls.
+
+Every view here runs inside ``admin_site.admin_view`` (staff only, never cached) and checks the
+post admin's own permissions, so an Author reaches only what the admin already lets them edit.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.views.decorators.http import require_GET, require_POST
+
+from blog import images, services
+from blog.models import WORDS_PER_MINUTE, Image, Post, Tag
+from blog.rendering import render
+from videos.embed import expand_placeholders, keys_in
+from videos.models import Video
+
+MAX_PREVIEW_CHARS = 500_000  # about 80,000 words: longer than any essay, short of abuse
+SUGGESTIONS = 10
+PICKER_IMAGES = 24
+SHOWN_REVISIONS = 50
+
+
+def _may_write(model_admin, request) -> bool:
+    return model_admin.has_add_permission(request) or model_admin.has_change_permission(request)
+
+
+def reading_stats(words: int) -> dict:
+    minutes = max(1, round(words / WORDS_PER_MINUTE)) if words else 0
+    label = f"{words:,} word{'s' if words != 1 else ''}"
+    if minutes:
+        label += f" · {minutes} min read"
+    return {"words": words, "minutes": minutes, "label": label}
+
+
+@require_POST
+def preview(request, model_admin):
+    """Return the body as the post page will show it, rendered by the site's own pipeline."""
+    if not _may_write(model_admin, request):
+        raise PermissionDenied
+    body = request.POST.get("body", "")[:MAX_PREVIEW_CHARS]
+    body_format = request.POST.get("body_format", Post.BodyFormat.MARKDOWN)
+    if body_format not in Post.BodyFormat.values:
+        body_format = Post.BodyFormat.MARKDOWN
+    rendered = render(body, body_format)
+    # Known videos show their title and poster; new URLs show a neutral facade until saved.
+    videos = Video.objects.by_keys(keys_in(rendered.html))
+    html = expand_placeholders(rendered.html, videos, mode="page")
+    html = images.expand_placeholders(html, mode="page")
+    stats = reading_stats(len(strip_tags(rendered.html).split()))
+    return JsonResponse({"html": html, **stats})
+
+
+@require_GET
+def tag_suggestions(request, model_admin):
+    """Return existing tag names containing what was typed, best matches first."""
+    if not _may_write(model_admin, request):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:100]
+    tags = Tag.objects.all()
+    if query:
+        tags = tags.filter(name__icontains=query)
+    names = list(tags.order_by("name").values_list("name", flat=True)[:200])
+    lowered = query.lower()
+    names.sort(key=lambda name: (not name.lower().startswith(lowered), name.lower()))
+    return JsonResponse({"tags": names[:SUGGESTIONS]})
+
+
+@require_GET
+def image_picker(request, model_admin):
+    """Return recent library images (or those matching q) with their shortcodes."""
+    if not _may_write(model_admin, request):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:100]
+    found = Image.objects.all()
+    if query:
+        found = found.filter(
+            Q(alt_text__icontains=query) | Q(caption__icontains=query) | Q(credit__icontains=query)
+        )
+    return JsonResponse(
+        {
+            "images": [
+                {
+                    "id": image.pk,
+                    "shortcode": image.shortcode,
+                    "label": str(image),
+                    "thumbnail": images.thumbnail_url(image.file, image.renditions),
+                }
+                for image in found[:PICKER_IMAGES]
+            ]
+        }
+    )
+
+
+def _post_for_writer(request, model_admin, object_id) -> Post:
+    post = model_admin.get_object(request, object_id)
+    if post is None:
+        raise Http404("No such post.")
+    if not model_admin.has_change_permission(request, post):
+        raise PermissionDenied
+    return post
+
+
+def revisions(request, model_admin, object_id):
+    """Show a post's revisions, newest first, each with what it changed."""
+    post = _post_for_writer(request, model_admin, object_id)
+    shown = list(post.revisions.select_related("created_by")[: SHOWN_REVISIONS + 1])
+    entries = [
+        {
+            "revision": revision,
+            "diffs": services.revision_diff(older, revision),
+            "is_current": index == 0,
+        }
+        for index, (revision, older) in enumerate(zip(shown, [*shown[1:], None], strict=True))
+    ][:SHOWN_REVISIONS]
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Revisions of “{post.title}”",
+        "opts": model_admin.model._meta,
+        "original": post,
+        "entries": entries,
+        "more": len(shown) > SHOWN_REVISIONS,
+    }
+    return TemplateResponse(request, "admin/blog/post/revisions.html", context)
+
+
+@require_POST
+def restore_revision(request, model_admin, object_id, revision_id):
+    """Put an old revision's text back into the post, then return to the editor."""
+    post = _post_for_writer(request, model_admin, object_id)
+    revision = get_object_or_404(post.revisions, pk=revision_id)
+    services.post_restore_revision(revision=revision, user=request.user)
+    messages.success(
+        request, f"Restored the text from {revision}. The previous text is kept as a revision."
+    )
+    return redirect(reverse("admin:blog_post_change", args=[post.pk]))
