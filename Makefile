@@ -1,11 +1,16 @@
-# Closer: `make run` serves the demo site, `make test` runs every test.
+# Closer: `make run` serves the demo site, `make test` runs every test, `make serve` runs
+# production (gunicorn; configure it with environment variables, see .env.example).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite setup setup-dev browser-deps migrate demo lint bench serve clean
+# The second test run uses PostgreSQL here when it answers; DATABASE_URL overrides it.
+POSTGRES_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/closer)
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres setup setup-dev browser-deps migrate demo lint bench serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +52,55 @@ run: demo
 	@echo "Closer is at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, user 'admin')"
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The whole suite on SQLite, then on PostgreSQL when a server answers; either failing fails.
 test: setup-dev
-	$(BIN)/python -m pytest
+	@status=0; \
+	$(MAKE) --no-print-directory test-sqlite || status=1; \
+	if $(BIN)/python -c "$$POSTGRES_PROBE" "$(POSTGRES_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres || status=1; \
+	else \
+		echo "== PostgreSQL skipped: no server answers at $(POSTGRES_URL) (the SQLite run still counts) =="; \
+	fi; \
+	if [ $$status = 0 ]; then echo "== All test runs passed =="; else echo "== A test run FAILED (see above) =="; fi; \
+	exit $$status
+
+# Production settings from the shell are left out: tests choose their own.
+TEST_ENV := env -u DATABASE_URL -u REDIS_URL -u S3_BUCKET -u SECRET_KEY -u DEBUG
+
+test-sqlite: setup-dev
+	@echo "== Test suite on SQLite =="
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: setup-dev
+	@echo "== Test suite on PostgreSQL =="
+	$(TEST_ENV) DATABASE_URL="$(POSTGRES_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Exit 0 when the server behind the URL accepts a connection (its maintenance database is
+# enough: the tests create their own database).
+define POSTGRES_PROBE
+import sys
+import dj_database_url, psycopg
+db = dj_database_url.parse(sys.argv[1])
+try:
+    psycopg.connect(host=db["HOST"] or None, port=db["PORT"] or None, user=db["USER"] or None,
+                    password=db["PASSWORD"] or None, dbname="postgres", connect_timeout=3).close()
+except Exception as error:
+    print(f"PostgreSQL probe: {error}".strip(), file=sys.stderr)
+    sys.exit(1)
+endef
+export POSTGRES_PROBE
+
+# Production: check the settings, build static files, bring the database up to date, serve.
+# Needs at least SECRET_KEY and SITE_URL in the environment (see .env.example).
+serve: setup
+	$(BIN)/python manage.py check --deploy
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	exec $(BIN)/gunicorn --config config/gunicorn.conf.py
+
+# Requests per second and latency percentiles for the reader pages, on a real gunicorn.
+bench: setup-dev
+	$(BIN)/python bench/run.py
 
 lint: setup-dev
 	$(BIN)/ruff check .
