@@ -235,6 +235,14 @@ class ArchiveMixin(PublishedPostsMixin):
     allow_future = False  # belt and braces: published() already hides scheduled posts
     allow_empty = False
 
+    def get_queryset(self):
+        # The date views also use this to find the neighbouring periods: no prefetch there.
+        return Post.objects.published().select_related("author")
+
+    def get_dated_items(self):
+        date_list, posts, extra = super().get_dated_items()
+        return date_list, posts.prefetch_related("tags"), extra
+
 
 class PostYearArchiveView(ArchiveMixin, YearArchiveView):
     make_object_list = True

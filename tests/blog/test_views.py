@@ -216,3 +216,306 @@ class TestVideoPages:
         detail = client.get(video.get_absolute_url())
         assert detail.status_code == 200
         assert "A Director" in detail.content.decode() and "1994" in detail.content.decode()
+
+
+def days_ago(n: int):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() - timedelta(days=n)
+
+
+class TestTagIndex:
+    def test_lists_tags_with_published_counts_most_used_first(
+        self, client, make_post, draft, django_assert_max_num_queries
+    ):
+        make_post(tags=["common", "rare"])
+        make_post(tags=["common"])
+        make_post(tags=["common", "medium"])
+        make_post(tags=["medium"])
+        draft.tags.set(["rare", "draft-only"])
+        with django_assert_max_num_queries(1):
+            response = client.get("/tags/")
+        tags = [(t.slug, t.post_count) for t in response.context["tags"]]
+        assert tags == [("common", 3), ("medium", 2), ("rare", 1)]
+        html = response.content.decode()
+        assert 'href="/tags/common/"' in html and "3 essays" in html and "1 essay<" in html
+        assert "draft-only" not in html  # a tag used only by drafts says nothing yet
+
+
+class TestTagFilterExclusionAndNarrowing:
+    @pytest.fixture
+    def posts(self, make_post):
+        return {
+            "a": make_post(title="Glazer nineties effects", tags=["glazer", "1990s", "effects"]),
+            "b": make_post(title="Glazer nineties plain", tags=["glazer", "1990s"]),
+            "c": make_post(title="Glazer noughties", tags=["glazer", "2000s", "effects"]),
+            "d": make_post(title="Gondry nineties", tags=["gondry", "1990s", "effects"]),
+        }
+
+    def titles(self, response):
+        return sorted(p.title for p in response.context["post_list"])
+
+    def test_excluding_a_tag(self, client, posts):
+        response = client.get("/tags/glazer/without/effects/")
+        assert self.titles(response) == ["Glazer nineties plain"]
+        html = response.content.decode()
+        assert 'href="/tags/glazer/" aria-label="Stop excluding tag effects"' in html
+        assert '<meta name="robots" content="noindex, follow">' in html
+
+    def test_several_included_and_excluded(self, client, posts):
+        response = client.get(reverse("blog:tag-without", args=[["glazer", "1990s"], ["effects"]]))
+        assert response.wsgi_request.path == "/tags/glazer+1990s/without/effects/"
+        assert self.titles(response) == ["Glazer nineties plain"]
+        html = response.content.decode()
+        # removing an included tag keeps the exclusion
+        assert 'href="/tags/1990s/without/effects/" aria-label="Remove tag glazer' in html
+
+    def test_co_occurring_tags_say_how_many_posts_each_would_leave(self, client, posts):
+        response = client.get("/tags/glazer/")
+        options = {o["tag"].slug: o for o in response.context["narrowing"]}
+        assert set(options) == {"1990s", "effects", "2000s"}
+        assert (options["1990s"]["with_count"], options["1990s"]["without_count"]) == (2, 1)
+        assert options["1990s"]["with_url"] == "/tags/glazer+1990s/"
+        assert options["1990s"]["without_url"] == "/tags/glazer/without/1990s/"
+        assert (options["2000s"]["with_count"], options["2000s"]["without_count"]) == (1, 2)
+        # following the links narrows as promised
+        assert len(client.get("/tags/glazer+1990s/").context["post_list"]) == 2
+        assert len(client.get("/tags/glazer/without/1990s/").context["post_list"]) == 1
+
+    def test_narrowing_ignores_unpublished_posts(self, client, posts, draft):
+        draft.tags.set(["glazer", "secret-tag"])
+        html = client.get("/tags/glazer/").content.decode()
+        assert "secret-tag" not in html and draft.title not in html
+
+    def test_unknown_repeated_or_contradictory_tags_are_404(self, client, posts):
+        assert client.get("/tags/glazer/without/nope/").status_code == 404
+        assert client.get("/tags/glazer/without/glazer/").status_code == 404
+        nine = [f"t{n}" for n in range(9)]
+        posts["a"].tags.add(*nine)
+        assert client.get(f"/tags/{'+'.join(nine[:8])}/").status_code == 200
+        assert client.get(f"/tags/{'+'.join(nine)}/").status_code == 404  # a crawler, not a reader
+
+    def test_every_filter_has_its_feeds(self, client, posts):
+        html = client.get("/tags/glazer+1990s/without/effects/").content.decode()
+        assert (
+            'type="application/rss+xml" title="Closer: glazer + 1990s without effects (RSS)" '
+            'href="/tags/glazer+1990s/without/effects/feed/"'
+        ) in html
+        assert 'href="/tags/glazer+1990s/without/effects/feed/atom/"' in html
+
+    def test_query_count(self, client, posts, django_assert_max_num_queries):
+        # tags, page count, posts, their tags and authors, co-occurring tags
+        with django_assert_max_num_queries(5):
+            assert client.get("/tags/glazer+1990s/without/2000s/").status_code == 200
+
+
+class TestArchives:
+    @pytest.fixture
+    def posts(self, make_post):
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        def at(year, month, day):
+            return timezone.make_aware(datetime(year, month, day, 12))
+
+        return [
+            make_post(title="November essay", published_at=at(2025, 11, 3)),
+            make_post(title="Late November essay", published_at=at(2025, 11, 28)),
+            make_post(title="March essay", published_at=at(2025, 3, 9)),
+            make_post(title="Older year essay", published_at=at(2024, 6, 1)),
+        ]
+
+    def test_archive_index_lists_years_and_months_with_counts(
+        self, client, posts, draft, scheduled
+    ):
+        response = client.get("/archive/")
+        years = response.context["years"]
+        assert [(y["year"], y["post_count"]) for y in years[-2:]] == [(2025, 3), (2024, 1)]
+        html = response.content.decode()
+        assert 'href="/2025/11/"' in html and 'href="/2025/"' in html and 'href="/2024/06/"' in html
+
+    def test_year_page(self, client, posts):
+        response = client.get("/2025/")
+        assert [p.title for p in response.context["post_list"]] == [
+            "Late November essay",
+            "November essay",
+            "March essay",
+        ]
+        html = response.content.decode()
+        assert 'href="/2025/03/"' in html and 'href="/2024/"' in html
+
+    def test_month_page(self, client, posts):
+        response = client.get("/2025/11/")
+        assert [p.title for p in response.context["post_list"]] == [
+            "Late November essay",
+            "November essay",
+        ]
+        assert 'href="/2025/03/" rel="prev"' in response.content.decode()
+
+    def test_empty_periods_and_nonsense_are_404(self, client, posts):
+        assert client.get("/2023/").status_code == 404
+        assert client.get("/2025/01/").status_code == 404
+        assert client.get("/2025/13/").status_code == 404
+
+    def test_unpublished_posts_stay_out_of_archives(self, client, make_post):
+        from blog.models import Post
+
+        make_post(title="Draft in the past", status=Post.Status.DRAFT, published_at=days_ago(40))
+        scheduled = make_post(title="Scheduled", published_at=days_ago(-40))
+        assert (
+            client.get(f"/{scheduled.published_at.year}/{scheduled.published_at:%m}/").status_code
+            == 404
+        )
+        assert "Draft in the past" not in client.get("/archive/").content.decode()
+
+    def test_query_counts(self, client, posts, django_assert_max_num_queries):
+        with django_assert_max_num_queries(1):
+            client.get("/archive/")
+        # any posts?, months of the year, previous and next period, count, posts, their tags
+        with django_assert_max_num_queries(7):
+            assert client.get("/2025/").status_code == 200
+        with django_assert_max_num_queries(7):
+            assert client.get("/2025/11/").status_code == 200
+
+
+class TestAuthors:
+    def test_author_page_lists_their_published_posts(
+        self, client, make_post, make_user, author, draft, django_assert_max_num_queries
+    ):
+        make_post(title="Mine")
+        make_post(title="Someone else's", author=make_user(username="other"))
+        with django_assert_max_num_queries(5):
+            response = client.get("/authors/writer/")
+        assert [p.title for p in response.context["post_list"]] == ["Mine"]
+        assert "Essays by Wren Writer" in response.content.decode()
+
+    def test_post_links_to_its_author(self, client, make_post):
+        post = make_post()
+        html = client.get(post.get_absolute_url()).content.decode()
+        assert 'href="/authors/writer/" rel="author">Wren Writer</a>' in html
+
+    def test_author_without_published_posts_or_unknown_is_404(self, client, draft, make_user):
+        make_user(username="lurker")
+        assert client.get("/authors/writer/").status_code == 404  # only a draft
+        assert client.get("/authors/lurker/").status_code == 404
+        assert client.get("/authors/nobody/").status_code == 404
+
+
+class TestPreviousNextAndRelated:
+    def test_previous_and_next_skip_unpublished_posts(self, client, make_post):
+        from blog.models import Post
+
+        first = make_post(title="First", published_at=days_ago(10))
+        make_post(title="Hidden draft", status=Post.Status.DRAFT, published_at=days_ago(8))
+        middle = make_post(title="Middle", published_at=days_ago(6))
+        make_post(title="Hidden scheduled", published_at=days_ago(-2))
+        last = make_post(title="Last", published_at=days_ago(2))
+        response = client.get(middle.get_absolute_url())
+        assert response.context["previous_post"] == first
+        assert response.context["next_post"] == last
+        html = response.content.decode()
+        assert f'href="{first.get_absolute_url()}" rel="prev"' in html
+        assert f'href="{last.get_absolute_url()}" rel="next"' in html
+        assert client.get(first.get_absolute_url()).context["previous_post"] is None
+        assert client.get(last.get_absolute_url()).context["next_post"] is None
+
+    def test_related_posts_share_the_most_tags_then_are_newest(self, client, make_post, draft):
+        post = make_post(tags=["a", "b", "c"])
+        two_old = make_post(title="Two shared, older", tags=["a", "b"], published_at=days_ago(9))
+        two_new = make_post(
+            title="Two shared, newer", tags=["b", "c", "z"], published_at=days_ago(3)
+        )
+        make_post(title="One shared, newest", tags=["a"], published_at=days_ago(2))
+        one_old = make_post(title="One shared, oldest", tags=["c"], published_at=days_ago(30))
+        make_post(title="Nothing shared", tags=["z"])
+        draft.tags.set(["a", "b", "c"])
+        related = client.get(post.get_absolute_url()).context["related_posts"]
+        assert [p.title for p in related] == [
+            two_new.title,
+            two_old.title,
+            "One shared, newest",
+        ]
+        assert one_old not in related
+
+    def test_post_without_tags_has_no_related_posts(self, client, make_post):
+        make_post(tags=["x"])
+        post = make_post()
+        assert client.get(post.get_absolute_url()).context["related_posts"] == []
+
+
+class TestRobotsAndDiscovery:
+    def test_robots_txt_lists_the_sitemaps_and_keeps_crawlers_out_of_admin(self, client, db):
+        response = client.get("/robots.txt")
+        assert response["Content-Type"].startswith("text/plain")
+        text = response.content.decode()
+        assert "User-agent: *\nDisallow: /admin/\n" in text
+        assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in text
+
+    @pytest.mark.parametrize(
+        "url", ["/", "/tags/", "/archive/", "/search/?q=x", "/tags/t/", "/2025/"]
+    )
+    def test_every_page_advertises_the_site_feeds_and_a_canonical_url(self, client, make_post, url):
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        make_post(tags=["t"], published_at=timezone.make_aware(datetime(2025, 5, 5)))
+        html = client.get(url).content.decode()
+        assert (
+            '<link rel="alternate" type="application/rss+xml"' in html and 'href="/feed/"' in html
+        )
+        assert 'type="application/atom+xml"' in html and 'href="/feed/atom/"' in html
+        assert '<link rel="canonical" href="http://127.0.0.1:8000' in html
+
+    def test_canonical_url_uses_site_url_and_keeps_the_page_number(
+        self, client, make_post, settings
+    ):
+        settings.SITE_URL = "https://closer.example"
+        for _ in range(11):
+            make_post()
+        html = client.get("/?page=2&utm_source=x").content.decode()
+        assert '<link rel="canonical" href="https://closer.example/?page=2">' in html
+
+    def test_404_page_is_friendly_and_offers_search(self, client, db):
+        response = client.get("/posts/missing/")
+        html = response.content.decode()
+        assert response.status_code == 404
+        assert "This page is not here" in html and 'name="q"' in html
+        assert 'rel="canonical"' not in html
+
+
+class TestNoLeaksOnNewSurfaces:
+    def test_drafts_and_scheduled_never_show(self, client, make_post, draft, scheduled):
+        visible = make_post(title="Visible essay", tags=["shared"], body="findme")
+        draft.body = scheduled.body = "findme"
+        draft.save()
+        scheduled.save()
+        draft.tags.set(["shared"])
+        scheduled.tags.set(["shared"])
+        year = visible.published_at.year
+        urls = [
+            "/tags/",
+            "/tags/shared/",
+            "/tags/shared/feed/",
+            "/tags/shared/feed/atom/",
+            "/archive/",
+            f"/{year}/",
+            f"/{visible.published_at:%Y/%m}/",
+            "/authors/writer/",
+            "/search/?q=findme",
+            "/search/?q=secret",
+            "/feed/",
+            "/feed/atom/",
+            "/sitemap.xml",
+            visible.get_absolute_url(),
+        ]
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            body = response.content.decode()
+            for secret in (draft, scheduled):
+                assert secret.title not in body, url
+                assert secret.slug not in body, url
