@@ -58,6 +58,8 @@ class CleanImage:
 
 
 def _megabytes(n: int) -> str:
+    if n < 1024 * 1024:
+        return f"{max(1, round(n / 1024))} KB"
     return f"{n / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
 
 
@@ -116,12 +118,11 @@ def _decode_and_reencode(data: bytes) -> CleanImage:
         code="damaged_image",
     )
     with warnings.catch_warnings():
-        warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+        # Our own pixel limit, checked below with the real dimensions, is lower than Pillow's.
+        warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
         try:
             image = PILImage.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
         except PILImage.DecompressionBombError as error:
-            raise _bomb_error(error) from error
-        except PILImage.DecompressionBombWarning as error:
             raise _bomb_error(error) from error
         except Exception as error:  # Pillow raises many kinds for hostile input
             raise not_an_image from error
@@ -140,7 +141,7 @@ def _decode_and_reencode(data: bytes) -> CleanImage:
                 image.seek(index)
                 image.load()
             image.seek(0)
-        except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
+        except PILImage.DecompressionBombError as error:
             raise _too_many_pixels(width, height) from error
         except Exception as error:
             raise damaged from error
@@ -155,8 +156,11 @@ def _decode_and_reencode(data: bytes) -> CleanImage:
 
 
 def _bomb_error(error) -> ValidationError:
+    # Pillow refuses far too large images while opening; its message has the pixel count.
+    found = re.search(r"\((\d+) pixels\)", str(error))
+    claimed = f" ({int(found.group(1)) / 1e6:,.0f} megapixels)" if found else ""
     return ValidationError(
-        "This image claims so many pixels that it looks like a decompression bomb; "
+        f"This image claims to be enormous{claimed}, as decompression bombs do; "
         f"the limit is {max_image_pixels() / 1e6:.0f} megapixels.",
         code="too_many_pixels",
     )
@@ -316,7 +320,8 @@ def picture_html(
     if css_class:
         img_attrs.append(("class", css_class))
     img = format_html(
-        "<img {}>", format_html_join(" ", '{}="{}"', ((k, v) for k, v in img_attrs if v != ""))
+        "<img {}>",
+        format_html_join(" ", '{}="{}"', ((k, v) for k, v in img_attrs if v != "" or k == "alt")),
     )
     if not webp:
         return format_html("<picture>{}</picture>", img)
