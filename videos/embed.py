@@ -3,17 +3,34 @@
 ``blog.rendering`` writes a ``<closer-video>`` placeholder after sanitizing (so author text can
 never produce one); pages expand it into a click-to-load facade, feeds into a linked poster.
 Expanding at display time keeps stored bodies right when a video's title or poster changes.
+
+Timecodes (``[1:23]``, ``[1:02:03]``) are also turned into links here, at display time: the
+stored body is already sanitized and keeps the bracketed text, so each timecode can point at
+the nearest embedded video before it with today's player URL.
 """
 
 import re
+from dataclasses import replace
 from html import unescape
 
 from django.template.loader import render_to_string
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 
-from videos.providers import UnsupportedVideoURL, VideoRef, get_provider, parse_video_url
+from videos.providers import (
+    UnsupportedVideoURL,
+    VideoRef,
+    format_timecode,
+    get_provider,
+    parse_timecode,
+    parse_video_url,
+)
 
 _PLACEHOLDER = re.compile(r'<closer-video data-key="([^"]*)" data-url="([^"]*)"></closer-video>')
+# One pass over sanitized HTML: a placeholder, any other tag, or a run of text.
+_TOKEN = re.compile(rf"({_PLACEHOLDER.pattern})|(<[^>]*>)|([^<]+|<)")
+_TIMECODE = re.compile(r"\[([0-9]{1,2}(?::[0-5][0-9]){1,2})\]")
+# Timecodes inside these stay text: a link in a link is invalid, and code is code.
+_NO_TIMECODES = re.compile(r"<(/?)(a|code|pre)\b", re.IGNORECASE)
 
 
 def placeholder_html(ref: VideoRef, url: str) -> str:
@@ -27,42 +44,116 @@ def keys_in(html: str) -> list[str]:
 
 
 def expand_placeholders(html: str, videos, *, mode: str = "page") -> str:
-    """Replace placeholders with facades ("page") or linked posters ("feed")."""
+    """Replace placeholders with facades ("page") or linked posters ("feed"); link timecodes."""
     by_key = {video.key: video for video in videos}
+    # Timecodes before the first video point at the first one.
+    current = next(
+        filter(
+            None, (_placed(*match.group(1, 2), by_key) for match in _PLACEHOLDER.finditer(html))
+        ),
+        None,
+    )
+    out, skip_depth = [], 0
+    for token in _TOKEN.finditer(html):
+        placeholder, key, url, tag, text = token.group(1, 2, 3, 4, 5)
+        if placeholder:
+            found = _placed(key, url, by_key)
+            if found is not None:
+                current = found
+                out.append(render_video(found[0], found[1], mode=mode))
+        elif tag:
+            if match := _NO_TIMECODES.match(tag):
+                skip_depth = max(0, skip_depth + (-1 if match.group(1) else 1))
+            out.append(tag)
+        elif current is not None and not skip_depth:
+            out.append(_link_timecodes(text, *current, mode=mode))
+        else:
+            out.append(text)
+    return "".join(out)
 
-    def replace(match):
-        try:
-            ref = parse_video_url(unescape(match.group(2)))
-        except UnsupportedVideoURL:
-            return ""
-        return render_video(ref, by_key.get(match.group(1)), mode=mode)
 
-    return _PLACEHOLDER.sub(replace, html)
+def _placed(key: str, url: str, by_key: dict):
+    """Return (ref, stored video or None) for a placeholder, or None if its URL is no video."""
+    try:
+        ref = parse_video_url(unescape(url))
+    except UnsupportedVideoURL:
+        return None
+    video = by_key.get(key)
+    return _with_stored(ref, video), video
+
+
+def _link_timecodes(text: str, ref: VideoRef, video, *, mode: str) -> str:
+    def replace_one(match):
+        seconds = parse_timecode(match.group(1))
+        if seconds is None or (
+            video and video.duration_seconds and seconds > video.duration_seconds
+        ):
+            return match.group(0)
+        return timecode_link(ref, seconds, mode=mode)
+
+    return _TIMECODE.sub(replace_one, text)
+
+
+def timecode_link(ref: VideoRef, seconds: int, *, mode: str = "page", label: str = "") -> str:
+    """Return a link to ref at seconds: a deep link, which player.js turns into a seek."""
+    label = label or format_timecode(seconds)
+    watch_url = ref.watch_url(start=seconds)
+    if mode == "feed":
+        return format_html('<a href="{}">{}</a>', watch_url, label)
+    return format_html(
+        '<a class="timecode" href="{}" data-video-key="{}" data-start="{}" '
+        'data-player-url="{}">{}</a>',
+        watch_url,
+        ref.key,
+        seconds,
+        ref.player_url(start=seconds),
+        label,
+    )
+
+
+def _with_stored(ref: VideoRef, video) -> VideoRef:
+    if video is None:
+        return ref
+    # The stored row knows the unlisted hash and playlist even when this URL form did not.
+    return replace(
+        ref,
+        private_hash=ref.private_hash or video.private_hash or None,
+        playlist_id=ref.playlist_id or video.playlist_id or None,
+        source_url=ref.source_url or video.source_url or None,
+    )
 
 
 def render_video(ref: VideoRef, video=None, *, caption: str = "", mode: str = "page") -> str:
     """Return the reader-facing HTML for one video reference."""
-    if video is not None:
-        # The stored row knows the unlisted hash and playlist even when this URL form did not.
-        ref = VideoRef(
-            provider=ref.provider,
-            video_id=ref.video_id,
-            start_seconds=ref.start_seconds,
-            private_hash=ref.private_hash or video.private_hash or None,
-            playlist_id=ref.playlist_id or video.playlist_id or None,
-            source_url=ref.source_url or video.source_url or None,
-        )
+    ref = _with_stored(ref, video)
     label = get_provider(ref.provider).label
+    title = video.display_title if video else f"{label} video"
     template = "videos/_feed_video.html" if mode == "feed" else "videos/_facade.html"
     return render_to_string(
         template,
         {
             "ref": ref,
             "video": video,
-            "title": video.display_title if video else f"{label} video",
+            "title": title,
             "provider_label": label,
             "caption": caption,
-            "player_url": ref.embed_url(autoplay=True),
+            "player_url": ref.player_url(),
             "watch_url": ref.watch_url(start=ref.start_seconds),
+            "poster": video.poster if video else None,
+            "aspect": video.aspect if video else "16x9",
+            "duration": video.duration_display if video else "",
+            "note": video.unavailable_note if video else "",
+            "chapters": _chapters(ref, video, mode=mode),
         },
     ).strip()
+
+
+def _chapters(ref: VideoRef, video, *, mode: str) -> list[dict]:
+    # Only when prefetched: a page showing several videos must not query once per video.
+    cache = getattr(video, "_prefetched_objects_cache", {}) if video else {}
+    if "chapters" not in cache or video.is_flagged:
+        return []
+    return [
+        {"link": timecode_link(ref, chapter.start_seconds, mode=mode), "title": chapter.title}
+        for chapter in cache["chapters"]
+    ]

@@ -202,6 +202,9 @@ class Video(models.Model):
         renditions = [item for item in self.poster_renditions or () if isinstance(item, dict)]
         jpegs = sorted((r for r in renditions if r.get("format") == "jpeg"), key=_width)
         if not jpegs:
+            if self.thumbnail:  # a poster stored before renditions existed
+                src = self.thumbnail.url
+                return {"src": src, "width": 640, "height": 360, "jpeg_srcset": "", "webp_srcset": ""}
             return None
         webps = sorted((r for r in renditions if r.get("format") == "webp"), key=_width)
         largest = jpegs[-1]
@@ -217,9 +220,7 @@ class Video(models.Model):
     def poster_url(self) -> str:
         """Return the largest stored poster (JPEG, for feeds and social cards), or ""."""
         poster = self.poster
-        if poster:
-            return poster["src"]
-        return self.thumbnail.url if self.thumbnail else ""
+        return poster["src"] if poster else ""
 
     @property
     def poster_absolute_url(self) -> str:

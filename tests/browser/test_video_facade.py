@@ -23,7 +23,7 @@ def test_play_swaps_in_the_privacy_enhanced_player_at_the_start_time(page, live_
     frame.wait_for()
     assert (
         frame.get_attribute("src")
-        == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1&start=90"
+        == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1&start=90&enablejsapi=1"
     )
     assert frame.get_attribute("title") == "Never gonna"
     assert frame.get_attribute("referrerpolicy") == "strict-origin-when-cross-origin"
