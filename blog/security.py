@@ -141,7 +141,7 @@ class LoginThrottleMiddleware:
                 return self._refuse(request, until)
         return self.get_response(request)
 
-    def _refuse(self, request, until: float) -> TemplateResponse:
+    def _refuse(self, request, until: float):
         seconds = max(1, math.ceil(until - now()))
         minutes = math.ceil(seconds / 60)
         message = (
@@ -159,4 +159,5 @@ class LoginThrottleMiddleware:
         }
         response = TemplateResponse(request, "admin/login.html", context, status=429)
         response["Retry-After"] = str(seconds)
-        return response
+        # Only a view's TemplateResponse is rendered by the handler; a middleware's must be now.
+        return response.render()
