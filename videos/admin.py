@@ -1,20 +1,115 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.html import format_html
 
-from videos.models import Video
+from videos.fetch import FetchError
+from videos.models import FLAGGED, Video, VideoChapter
+from videos.posters import MAX_POSTER_BYTES, PosterError, poster_delete, poster_renditions
+from videos.services import video_check_health, video_refresh_metadata, video_set_poster
+
+
+class VideoChapterInline(admin.TabularInline):
+    model = VideoChapter
+    extra = 1
+    fields = ["start_seconds", "title"]
+    verbose_name_plural = "Chapters (shown under the video as links that jump to each)"
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    """The videos an editor should look at: untitled, failed fetches, flagged by the provider."""
+
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("any", "Any problem"),
+            ("untitled", "No title"),
+            ("fetch", "Details or poster failed"),
+            ("flagged", "Removed, private or not embeddable"),
+        ]
+
+    def queryset(self, request, queryset):
+        conditions = {
+            "untitled": Q(title=""),
+            "fetch": ~Q(metadata_error=""),
+            "flagged": Q(health__in=FLAGGED),
+        }
+        if self.value() == "any":
+            return queryset.filter(
+                conditions["untitled"] | conditions["fetch"] | conditions["flagged"]
+            )
+        if self.value() in conditions:
+            return queryset.filter(conditions[self.value()])
+        return queryset
+
+
+class VideoAdminForm(forms.ModelForm):
+    class Meta:
+        model = Video
+        fields = "__all__"
+
+    def clean_thumbnail(self):
+        """Accept an uploaded poster only if it survives the same checks as a downloaded one."""
+        upload = self.cleaned_data.get("thumbnail")
+        self.renditions = None
+        if upload and "thumbnail" in self.changed_data and hasattr(upload, "read"):
+            if upload.size > MAX_POSTER_BYTES:
+                raise forms.ValidationError("The poster must be under 5 MB.")
+            upload.seek(0)
+            try:
+                self.renditions = poster_renditions(upload.read())
+            except PosterError as error:
+                raise forms.ValidationError(f"Cannot use this poster: {error}") from None
+        return upload
 
 
 @admin.register(Video)
 class VideoAdmin(admin.ModelAdmin):
-    list_display = ["poster_preview", "__str__", "provider", "artist", "director", "year"]
+    form = VideoAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["poster_preview", "__str__", "provider", "health_label", "attention", "year"]
     list_display_links = ["poster_preview", "__str__"]
-    list_filter = ["provider", "year"]
-    search_fields = ["title", "artist", "director", "video_id", "url"]
-    readonly_fields = ["poster_preview", "url", "provider", "video_id", "created_at", "updated_at"]
+    list_filter = [AttentionFilter, "health", "provider", "year"]
+    search_fields = ["title", "artist", "director", "author_name", "video_id", "url"]
+    readonly_fields = [
+        "poster_preview",
+        "url",
+        "provider",
+        "video_id",
+        "remote_thumbnail_url",
+        "metadata_fetched_at",
+        "metadata_error",
+        "health",
+        "health_checked_at",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["url", "provider", "video_id", "title", "description"]}),
-        ("Credits", {"fields": ["artist", "director", "year"]}),
+        ("Credits", {"fields": ["artist", "director", "year", "author_name", "upload_date"]}),
+        ("Accessibility", {"fields": ["transcript_url"]}),
         ("Poster", {"fields": ["poster_preview", "thumbnail"]}),
+        (
+            "From the provider",
+            {
+                "fields": [
+                    "duration_seconds",
+                    "width",
+                    "height",
+                    "remote_thumbnail_url",
+                    "metadata_fetched_at",
+                    "metadata_error",
+                    "health",
+                    "health_checked_at",
+                ],
+                "description": "Filled in from the provider when a post using the video is "
+                "saved; anything you change here is kept.",
+            },
+        ),
         (
             "Advanced",
             {
@@ -23,12 +118,92 @@ class VideoAdmin(admin.ModelAdmin):
             },
         ),
     ]
+    inlines = [VideoChapterInline]
+    actions = ["refresh_metadata", "check_health"]
 
     @admin.display(description="Poster")
     def poster_preview(self, video):
-        if not video.thumbnail:
+        poster = video.poster
+        if not poster:
             return "—"
-        return format_html('<img src="{}" alt="" width="160" height="90">', video.thumbnail.url)
+        return format_html('<img src="{}" alt="" width="160" height="90">', poster["src"])
+
+    @admin.display(description="Health", ordering="health")
+    def health_label(self, video):
+        return video.get_health_display()
+
+    @admin.display(description="Needs attention")
+    def attention(self, video):
+        return "; ".join(self.problems(video)) or "—"
+
+    @staticmethod
+    def problems(video) -> list[str]:
+        problems = []
+        if video.missing_title:
+            problems.append("No title: readers and screen readers only hear the provider's name")
+        if video.is_flagged:
+            problems.append(video.unavailable_note)
+        if video.metadata_error:
+            problems.append(video.metadata_error)
+        return problems
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        video = self.get_object(request, object_id)
+        if video is not None and request.method == "GET":
+            for problem in self.problems(video):
+                messages.warning(request, problem)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET" and "attention" not in request.GET:
+            untitled = Video.objects.filter(title="").count()
+            if untitled:
+                url = reverse("admin:videos_video_changelist") + "?attention=untitled"
+                messages.warning(
+                    request,
+                    format_html(
+                        '{} video{} {} no title. <a href="{}">Show them</a>.',
+                        untitled,
+                        "" if untitled == 1 else "s",
+                        "has" if untitled == 1 else "have",
+                        url,
+                    ),
+                )
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        renditions = getattr(form, "renditions", None)
+        if renditions:
+            # Store our re-encoded copies, never the uploaded file itself.
+            video_set_poster(video=obj, renditions=renditions, source_url="")
+        elif "thumbnail" in form.changed_data and not obj.thumbnail:
+            # Cleared: drop our copies too; the next refresh fetches the provider's again.
+            poster_delete(renditions=obj.poster_renditions)
+            obj.poster_renditions, obj.poster_source_url = [], ""
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Fetch details and posters again")
+    def refresh_metadata(self, request, queryset):
+        failed = 0
+        for video in queryset:
+            warning = video_refresh_metadata(video=video)
+            if warning:
+                failed += 1
+                messages.warning(request, warning)
+        messages.info(request, f"Refreshed {queryset.count() - failed}, {failed} failed.")
+
+    @admin.action(description="Check whether they still play")
+    def check_health(self, request, queryset):
+        for video in queryset:
+            try:
+                health = video_check_health(video=video)
+            except FetchError as error:
+                messages.warning(request, f"{video}: could not ask the provider: {error}")
+                continue
+            if video.is_flagged:
+                messages.warning(request, f"{video}: {video.unavailable_note}")
+            else:
+                messages.info(request, f"{video}: {Video(health=health).get_health_display()}.")
 
     def has_add_permission(self, request):
         # Videos come from pasting a URL into a post, which parses and de-duplicates it.

@@ -138,7 +138,7 @@ def video_set_poster(*, video: Video, renditions, source_url: str = "") -> None:
     video.poster_renditions = stored
     video.poster_source_url = source_url
     # The plain ImageField points at the largest JPEG, for anything that only knows it.
-    video.thumbnail.name = max(
+    video.thumbnail = max(
         (item for item in stored if item["format"] == "jpeg"), key=lambda item: item["width"]
     )["name"]
     poster_delete(renditions=old, keep=stored)
