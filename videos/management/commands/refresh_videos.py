@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand
+
+from videos.models import Video
+from videos.services import video_refresh_metadata
+
+
+class Command(BaseCommand):
+    help = (
+        "Fetch oEmbed details and posters for videos that never got them or whose last "
+        "fetch failed (--all: every video with an oEmbed provider)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--all", action="store_true", help="Refresh every video.")
+
+    def handle(self, *args, all=False, **options):
+        videos = Video.objects.all() if all else Video.objects.needing_metadata()
+        done = failed = 0
+        for video in videos.order_by("pk").iterator():
+            warning = video_refresh_metadata(video=video)
+            if warning:
+                failed += 1
+                self.stderr.write(warning)
+            else:
+                done += 1
+        self.stdout.write(f"Refreshed {done} video(s); {failed} failed.")
+        if failed:
+            # A non-zero exit lets cron or CI notice that something needs another try.
+            raise SystemExit(1)
