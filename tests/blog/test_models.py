@@ -102,3 +102,14 @@ class TestBodyAndExcerpt:
         post.save()
         assert not post.embedded_videos.exists()
         assert Video.objects.count() == 1  # the video row stays for other posts and history
+
+
+@pytest.mark.django_db
+class TestReadingStats:
+    def test_word_count_and_reading_minutes(self, make_post):
+        post = make_post(body="word " * 700 + "\n\nhttps://youtu.be/dQw4w9WgXcQ")
+        assert post.word_count == 700
+        assert post.reading_minutes == 3
+
+    def test_short_posts_take_a_minute(self, make_post):
+        assert make_post(body="Short.").reading_minutes == 1

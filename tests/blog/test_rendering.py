@@ -193,3 +193,35 @@ class TestVideoParagraphs:
         assert first.html == second.html  # same output...
         forged = render("<p>closer-video-0000-0</p>")  # ...but a typed marker stays text
         assert "<closer-video" not in forged.html
+
+
+class TestImageShortcodes:
+    def test_shortcode_alone_on_a_line_becomes_a_placeholder(self):
+        rendered = render("Before.\n\n[image:42]\n\nAfter.")
+        assert '<closer-image data-id="42"></closer-image>' in rendered.html
+        assert rendered.image_ids == [42]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "See [image:42] here.",
+            "> [image:42]",
+            "- [image:42]",
+            "```\n[image:42]\n```",
+            "    [image:42]",
+            "[image:abc]",
+            "[image:42][image:43]",
+        ],
+    )
+    def test_shortcode_elsewhere_stays_text(self, text):
+        assert "<closer-image" not in render_body(text)
+
+    def test_shortcode_in_imported_html(self):
+        html = render_body("<p>Intro</p>\n<p>[image:7]</p>", "html")
+        assert '<closer-image data-id="7"></closer-image>' in html
+
+    def test_headings_get_stable_anchor_ids(self):
+        html = render_body("## Why it works\n\n### The set: a dolly\n\n## Why it works")
+        assert '<h2 id="why-it-works">' in html
+        assert '<h3 id="the-set-a-dolly">' in html
+        assert '<h2 id="why-it-works-1">' in html
