@@ -110,7 +110,14 @@ def _video_titles():
 def _plain_body():
     # Tags out, so markup never matches and never reaches a snippet; entities are decoded in
     # Python before escaping.
-    return Func(F("body_html"), Value("<[^>]*>"), Value(" "), Value("g"), function="regexp_replace")
+    return Func(
+        F("body_html"),
+        Value("<[^>]*>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
 
 
 def _postgres_search(posts, text: str):
@@ -121,7 +128,7 @@ def _postgres_search(posts, text: str):
         SearchVector,
     )
 
-    empty = Value("")
+    empty = Value("", output_field=TextField())
     vector = (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector("excerpt", weight="B", config=SEARCH_CONFIG)
