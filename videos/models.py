@@ -204,7 +204,13 @@ class Video(models.Model):
         if not jpegs:
             if self.thumbnail:  # a poster stored before renditions existed
                 src = self.thumbnail.url
-                return {"src": src, "width": 640, "height": 360, "jpeg_srcset": "", "webp_srcset": ""}
+                return {
+                    "src": src,
+                    "width": 640,
+                    "height": 360,
+                    "jpeg_srcset": "",
+                    "webp_srcset": "",
+                }
             return None
         webps = sorted((r for r in renditions if r.get("format") == "webp"), key=_width)
         largest = jpegs[-1]
