@@ -96,7 +96,7 @@ class AuthorSitemap(SiteSitemap):
     def items(self):
         return (
             get_user_model()
-            .objects.filter(is_active=True, posts__in=Post.objects.published())
+            .objects.filter(posts__in=Post.objects.published())
             .annotate(post_count=Count("posts"))
             .order_by("username")
         )

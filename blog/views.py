@@ -259,9 +259,8 @@ class AuthorView(PublishedPostsMixin, ListView):
     allow_empty = False
 
     def get_queryset(self):
-        self.author = get_object_or_404(
-            get_user_model(), username=self.kwargs["username"], is_active=True
-        )
+        # Inactive accounts too: a former writer's essays keep their page.
+        self.author = get_object_or_404(get_user_model(), username=self.kwargs["username"])
         return super().get_queryset().filter(author=self.author)
 
     def get_context_data(self, **kwargs):
