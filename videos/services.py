@@ -99,6 +99,12 @@ def video_refresh_metadata(*, video: Video) -> str | None:
         if error.health:
             video.health, video.health_checked_at = error.health, now
         video.save(update_fields=METADATA_FIELDS)
+        if error.health:
+            name = f"“{video.title}”" if video.title else video.video_id
+            return (
+                f"{video.provider_label} video {name}: {video.unavailable_note} The post was "
+                "saved; its page shows the video's poster and this note instead of a player."
+            )
         return _warning(video, f"could not fetch its details: {error}")
     for field in ("title", "author_name", "duration_seconds", "width", "height", "upload_date"):
         if not getattr(video, field) and getattr(data, field):

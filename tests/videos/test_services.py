@@ -207,3 +207,15 @@ def test_health_is_unchanged_when_the_provider_cannot_be_asked(provider):
         video_check_health(video=video)
     video.refresh_from_db()
     assert video.health == Health.UNCHECKED
+
+
+@pytest.mark.django_db
+def test_saving_a_post_with_a_removed_video_says_so(provider):
+    provider.oembed("youtube", status_answer(404))
+    video = youtube_video()
+    (warning,) = videos_fetch_missing_metadata(videos=[video])
+    assert warning.startswith(
+        "YouTube video dQw4w9WgXcQ: This video is no longer available on YouTube."
+    )
+    video.refresh_from_db()
+    assert video.health == Health.REMOVED
