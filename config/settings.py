@@ -145,6 +145,8 @@ if DATABASE_URL:
         name = DATABASES["default"]["NAME"]
         DATABASES["default"]["TEST"] = {"NAME": f"test_{name}_{os.getpid()}"}
 else:
+    # SQLite cannot create the folder its file lives in; a fresh CLOSER_VAR_DIR just works.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
