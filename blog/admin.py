@@ -301,7 +301,7 @@ class ImageAdmin(admin.ModelAdmin):
         return format_html(
             '<code class="closer-snippet">{}</code> '
             '<button type="button" class="button closer-copy" data-copy="{}">Copy</button>'
-            '<div class="help">Paste it on a line of its own in a post body.</div>',
+            '<p class="closer-snippet-help">Paste it on a line of its own in a post body.</p>',
             image.shortcode,
             image.shortcode,
         )

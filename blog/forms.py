@@ -158,4 +158,7 @@ class ImageAdminForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "alt_text", "decorative", "caption", "credit"]
-        widgets = {"alt_text": forms.TextInput(attrs={"class": "vLargeTextField"})}
+        widgets = {
+            name: forms.TextInput(attrs={"class": "vTextField closer-wide"})
+            for name in ("alt_text", "caption", "credit")
+        }

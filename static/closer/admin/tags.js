@@ -13,7 +13,12 @@
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", list.id);
     input.setAttribute("aria-expanded", "false");
-    input.insertAdjacentElement("afterend", list);
+    // A positioned wrapper puts the list right under the field.
+    var wrapper = document.createElement("span");
+    wrapper.className = "closer-tags-wrap";
+    input.parentNode.insertBefore(wrapper, input);
+    wrapper.appendChild(input);
+    wrapper.appendChild(list);
     var active = -1;
     var timer = null;
     var sequence = 0;
