@@ -217,7 +217,10 @@ def _excerpt_around(post, terms: list[str]) -> str:
     if start:
         start = body.find(" ", start) + 1 or start
     snippet = body[start : start + SNIPPET_CHARS]
-    return ("… " if start else "") + snippet + (" …" if start + SNIPPET_CHARS < len(body) else "")
+    cut = start + SNIPPET_CHARS < len(body)
+    if cut and " " in snippet:
+        snippet = snippet.rsplit(" ", 1)[0]  # end on a whole word
+    return ("… " if start else "") + snippet + (" …" if cut else "")
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:

@@ -101,6 +101,12 @@ def tag_index(request):
         .annotate(post_count=Count("tagged_posts"))
         .order_by("-post_count", "name")
     )
+    tags = list(tags)
+    if tags:
+        # Five sizes, from the least to the most used tag.
+        most, least = tags[0].post_count, tags[-1].post_count
+        for tag in tags:
+            tag.weight = 1 + round(4 * (tag.post_count - least) / max(most - least, 1))
     return render(request, "blog/tag_index.html", {"tags": tags})
 
 
