@@ -19,6 +19,17 @@ def isolated_media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def no_video_provider_network(settings):
+    """Point oEmbed at a closed local port: no test ever reaches a real provider.
+
+    Tests that need a provider start tests/videos/fake_provider.py and override this.
+    """
+    settings.CLOSER_OEMBED_ENDPOINTS = {
+        name: "http://127.0.0.1:9/oembed" for name in ("youtube", "vimeo", "dailymotion")
+    }
+
+
 @pytest.fixture
 def make_user(db):
     def make(**overrides):
