@@ -235,6 +235,7 @@ def store_upload(fieldfile) -> dict:
     stem = PurePosixPath(fieldfile.name or "image").stem[:80] or "image"
     # The stored name carries the real format's extension, whatever the upload was called.
     fieldfile.save(f"{stem}.{EXTENSIONS[clean.format]}", ContentFile(clean.content), save=False)
+    stem = PurePosixPath(fieldfile.name).stem  # as the storage cleaned it
     info = {
         "width": clean.width,
         "height": clean.height,
