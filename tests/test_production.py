@@ -55,10 +55,20 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def test_deploy_check_reports_nothing(tmp_path):
+SCALED_OUT = {
+    "DATABASE_URL": "postgres://closer:pw@db.internal:5432/closer",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+    "S3_BUCKET": "closer-media",
+    "S3_PUBLIC_URL": "https://media.closer.example.com",
+    "SECURE_PROXY_SSL_HEADER": "true",
+}
+
+
+@pytest.mark.parametrize("extra", [{}, SCALED_OUT], ids=["one-machine", "scaled-out"])
+def test_deploy_check_reports_nothing(tmp_path, extra):
     result = run(
         [PYTHON, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        production_env(tmp_path),
+        production_env(tmp_path, **extra),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -377,7 +387,10 @@ class TestLoginThrottle:
 
 def test_user_model_has_no_lockout_side_effects(make_user, client, settings):
     """The throttle never touches accounts: a user locked out by guesses is still active."""
+    from django.core.cache import cache
+
     settings.LOGIN_FAILURE_LIMIT = 1
     user = make_user(username="victim")
     client.post("/admin/login/", {"username": "victim", "password": "x"}, REMOTE_ADDR="192.0.2.99")
     assert get_user_model().objects.get(pk=user.pk).is_active
+    cache.clear()
