@@ -28,7 +28,7 @@ class Tag(TagBase):
     @classmethod
     def from_db(cls, db, field_names, values):
         tag = super().from_db(db, field_names, values)
-        tag._loaded_slug = tag.slug
+        tag._loaded_slug = tag.__dict__.get("slug")
         return tag
 
     def get_absolute_url(self):
@@ -171,7 +171,8 @@ class Post(models.Model):
     def from_db(cls, db, field_names, values):
         post = super().from_db(db, field_names, values)
         # What the row held when loaded: a changed slug is retired, changed text is a revision.
-        post._loaded = {name: getattr(post, name, None) for name in ("slug", *REVISED_FIELDS)}
+        # Read __dict__, not attributes: touching a deferred field would reload the row.
+        post._loaded = {name: post.__dict__.get(name) for name in ("slug", *REVISED_FIELDS)}
         return post
 
     def get_absolute_url(self):

@@ -52,16 +52,8 @@ def post_videos(post) -> list:
 
 
 def video_thumbnail_url(video) -> str:
-    if video.thumbnail:
-        return absolute_url(video.thumbnail.url)
-    return video.remote_thumbnail_url or video.ref.poster_url or ""
-
-
-def iso_duration(seconds: int) -> str:
-    """Return seconds as an ISO 8601 duration (PT1H2M3S)."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{secs}S"
+    """Return our own copy of the poster, else the provider's (crawlers fetch it, not readers)."""
+    return video.poster_absolute_url or video.remote_thumbnail_url or video.ref.poster_url or ""
 
 
 def video_object(video, fallback_date=None) -> dict:
@@ -71,7 +63,7 @@ def video_object(video, fallback_date=None) -> dict:
         "name": video.display_title,
         "description": video.description or video.display_title,
         "url": video.ref.watch_url(),
-        "embedUrl": video.ref.embed_url(),
+        "embedUrl": video.embed_url,
     }
     if thumbnail := video_thumbnail_url(video):
         data["thumbnailUrl"] = thumbnail
@@ -79,7 +71,7 @@ def video_object(video, fallback_date=None) -> dict:
     if upload_date:
         data["uploadDate"] = upload_date.isoformat()
     if video.duration_seconds:
-        data["duration"] = iso_duration(video.duration_seconds)
+        data["duration"] = video.duration_iso8601
     if video.width and video.height:
         data["width"], data["height"] = video.width, video.height
     if video.source_url:

@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 from blog import search as post_search
 from blog import seo
 from blog.models import Post, PostVideo, Tag
+from videos.models import Video
 
 RELATED_POSTS = 3
 # More tags than this in one filter URL is a crawler walking combinations, not a reader.
@@ -70,12 +71,25 @@ class PostDetailView(DetailView):
     """A post page; staff also see drafts and scheduled posts, marked as a preview."""
 
     def get_queryset(self):
-        posts = Post.objects.all() if self.request.user.is_staff else Post.objects.published()
-        return posts.select_related("author").prefetch_related(
+        return self.visible_posts().select_related("author").prefetch_related(
             "tags",
-            "embedded_videos",
-            Prefetch("post_videos", queryset=PostVideo.objects.select_related("video")),
+            Prefetch("embedded_videos", queryset=Video.objects.prefetch_related("chapters")),
+            Prefetch(
+                "post_videos",
+                queryset=PostVideo.objects.select_related("video").prefetch_related(
+                    "video__chapters"
+                ),
+            ),
         )
+
+    def visible_posts(self):
+        """Readers see published posts; editors preview anything; authors their own drafts."""
+        user = self.request.user
+        if user.is_staff and user.has_perm("blog.change_any_post"):
+            return Post.objects.all()
+        if user.is_staff:
+            return Post.objects.published() | Post.objects.filter(author=user)
+        return Post.objects.published()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

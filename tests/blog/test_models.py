@@ -113,3 +113,17 @@ class TestReadingStats:
 
     def test_short_posts_take_a_minute(self, make_post):
         assert make_post(body="Short.").reading_minutes == 1
+
+
+@pytest.mark.django_db
+def test_partial_loads_work_and_saves_still_track_changes(make_post):
+    post = make_post(title="Loaded partly", slug="loaded-partly")
+    partial = Post.objects.only("title", "slug").get(pk=post.pk)
+    assert partial.title == "Loaded partly"
+    assert Post.objects.defer("body").get(pk=post.pk).slug == "loaded-partly"
+    full = Post.objects.get(pk=post.pk)
+    full.slug = "renamed"
+    full.save()
+    from blog.models import RetiredPostSlug
+
+    assert RetiredPostSlug.objects.filter(slug="loaded-partly").exists()

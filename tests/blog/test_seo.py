@@ -10,6 +10,7 @@ from PIL import Image
 
 from blog import seo
 from blog.models import PostVideo
+from videos.models import Video
 from videos.services import video_get_or_create_from_url
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_other_pages_have_no_article_markup(client, essay):
 
 
 def test_helpers():
-    assert seo.iso_duration(3723) == "PT1H2M3S"
-    assert seo.iso_duration(59) == "PT59S"
+    assert Video(duration_seconds=3723).duration_iso8601 == "PT1H2M3S"
+    assert Video(duration_seconds=59).duration_iso8601 == "PT59S"
     assert seo.absolute_url("/x/").endswith("/x/") and seo.absolute_url("/x/").startswith("http")
     assert seo.absolute_url("https://cdn.example/a.png") == "https://cdn.example/a.png"

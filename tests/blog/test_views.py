@@ -100,8 +100,9 @@ class TestPostPage:
         )
         for url in ["https://vimeo.com/1", "https://vimeo.com/2", "https://vimeo.com/3"]:
             PostVideo.objects.create(post=post, video=video_get_or_create_from_url(url=url)[0])
-        # the post, its tags, inline and attached videos; previous, next, related posts
-        with django_assert_max_num_queries(7):
+        # the post, its tags, inline and attached videos and their chapters; previous, next,
+        # related posts
+        with django_assert_max_num_queries(9):
             assert client.get(post.get_absolute_url()).status_code == 200
 
     def test_unknown_slug_is_404(self, client, db):
@@ -519,3 +520,47 @@ class TestNoLeaksOnNewSurfaces:
             for secret in (draft, scheduled):
                 assert secret.title not in body, url
                 assert secret.slug not in body, url
+
+
+def test_post_page_lists_chapters_under_inline_and_attached_videos(client, make_post):
+    from videos.models import VideoChapter
+
+    post = make_post(body="https://youtu.be/dQw4w9WgXcQ")
+    inline = post.embedded_videos.get()
+    attached, _ = video_get_or_create_from_url(url="https://vimeo.com/76979871")
+    PostVideo.objects.create(post=post, video=attached)
+    VideoChapter.objects.create(video=inline, start_seconds=83, title="The floor moves")
+    VideoChapter.objects.create(video=attached, start_seconds=30, title="Pushing the walls")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "The floor moves" in html and "https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=83s" in html
+    assert "Pushing the walls" in html and "https://vimeo.com/76979871#t=30s" in html
+
+
+def test_authors_preview_only_their_own_drafts(client, make_user, make_post):
+    from django.contrib.auth.models import Group
+
+    writer = make_user(username="author-role", is_staff=True)
+    writer.groups.add(Group.objects.get(name="Author"))
+    own = make_post(title="My own draft", author=writer, status="draft", published_at=None)
+    other = make_post(title="Someone else's draft", status="draft", published_at=None)
+    client.force_login(writer)
+    assert "Draft preview" in client.get(own.get_absolute_url()).content.decode()
+    assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_featured_image_is_responsive_on_the_card_and_the_post_page(client, make_post):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1200, 675), "teal").save(buffer, "JPEG")
+    post = make_post(title="With a cover", featured_image_alt="A grey room with a couch")
+    post.featured_image = SimpleUploadedFile("cover.jpg", buffer.getvalue(), "image/jpeg")
+    post.save()
+    card = client.get("/").content.decode()
+    assert 'class="post-card-image"' in card and 'loading="lazy"' in card and "srcset=" in card
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert 'alt="A grey room with a couch"' in page and 'width="1200" height="675"' in page
+    assert 'class="featured-image"' in page and "image/webp" in page
