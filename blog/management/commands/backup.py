@@ -1,11 +1,13 @@
 """`manage.py backup`: the database and every media file in one .tar.gz.
 
 The archive holds manifest.json (what is inside, with row counts and checksums), db.json
-(dumpdata with natural foreign keys, so it loads into SQLite or PostgreSQL alike) and media/<name> for
-every file in the default storage (a folder on disk or an S3 bucket). `manage.py restore` reads
-it back; the helpers below are shared with it.
+(Django's JSON serialization with natural foreign keys and times to the microsecond, so it
+loads into SQLite or PostgreSQL alike) and media/<name> for every file in the default storage
+(a folder on disk or an S3 bucket). `manage.py restore` reads it back with loaddata; the
+helpers below are shared with it.
 """
 
+import datetime
 import hashlib
 import io
 import json
@@ -18,9 +20,10 @@ from pathlib import Path, PurePosixPath
 import django
 from django.apps import apps
 from django.conf import settings
+from django.core import serializers
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -147,15 +150,16 @@ class Command(BaseCommand):
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             # On SQLite the IMMEDIATE transaction holds the write lock for the dump's few
             # seconds: authors' saves wait (busy timeout), readers carry on (WAL).
-            call_command(
-                "dumpdata",
-                # Content types and permissions are rebuilt by migrate with other ids: point
-                # at them by name. Rows keep their ids, so links and URLs stay the same.
-                natural_foreign=True,
-                exclude=EXCLUDED,
-                output=str(path),
-                verbosity=0,
-            )
+            with open(path, "w", encoding="utf-8") as stream:
+                serializers.serialize(
+                    "json",
+                    _rows(),
+                    stream=stream,
+                    # Content types and permissions are rebuilt by migrate with other ids:
+                    # point at them by name. Rows keep their ids, so URLs stay the same.
+                    use_natural_foreign_keys=True,
+                    cls=FullPrecisionEncoder,
+                )
             return model_counts()
 
     def _add_media(self, archive: tarfile.TarFile) -> list[dict]:
@@ -177,6 +181,29 @@ def _add_bytes(archive: tarfile.TarFile, name: str, content: bytes) -> None:
     info.mtime = int(time.time())
     info.mode = 0o644
     archive.addfile(info, io.BytesIO(content))
+
+
+class FullPrecisionEncoder(DjangoJSONEncoder):
+    """Django's JSON encoder, but keeping microseconds (it cuts times to milliseconds)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _rows():
+    """Yield every row the backup carries, models ordered so that loading them works."""
+    models = {}
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.app_label in EXCLUDED or meta.label_lower in EXCLUDED:
+            continue
+        if meta.proxy or not meta.managed:
+            continue
+        models.setdefault(apps.get_app_config(meta.app_label), []).append(model)
+    for model in serializers.sort_dependencies(models.items(), allow_cycles=True):
+        yield from model._base_manager.order_by(model._meta.pk.name).iterator()
 
 
 class _HashingReader:

@@ -85,7 +85,7 @@ class Command(BaseCommand):
             else:
                 members[member.name] = member
         if MANIFEST not in members or DATA not in members:
-            raise CommandError("This is not a Closer backup (no manifest.json or db.json).")
+            raise CommandError(f"This is not a Closer backup (no {MANIFEST} or {DATA}).")
         manifest = json.loads(tar.extractfile(members[MANIFEST]).read())
         if manifest.get("format") != FORMAT:
             raise CommandError(f"Unknown backup format {manifest.get('format')!r}.")
