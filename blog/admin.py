@@ -1,5 +1,6 @@
 from functools import partial
 
+import taggit.models
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
@@ -315,3 +316,7 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description="Size")
     def size(self, image):
         return f"{image.width}×{image.height}" if image.width else "—"
+
+
+# Closer's posts use blog.Tag; taggit's own Tag model stays empty, so hide it from authors.
+admin.site.unregister(taggit.models.Tag)

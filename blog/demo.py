@@ -10,6 +10,8 @@ https://www.youtube.com/watch?v=4JkIs37a2JE
 
 ## A room that will not hold still
 
+(Timecodes in this essay, like [0:30], start the video above at that moment.)
+
 The set is a bare, bright room: grey floor, white walls, a couch, a few chairs. Jay Kay glides
 across the floor while the furniture drifts past him, and for the first half-minute you assume
 you are watching some kind of moving-walkway trick. You are not. The floor never moves. The

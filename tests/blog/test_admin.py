@@ -137,3 +137,9 @@ def test_admin_pages_render_without_inline_script(admin_client):
     response = admin_client.get(ADD_URL)
     assert response.status_code == 200
     assert "<script>" not in response.content.decode()  # the CSP would block it
+
+
+def test_admin_index_shows_one_tags_entry(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+    assert 'href="/admin/blog/tag/"' in html
+    assert "/admin/taggit/" not in html
