@@ -45,7 +45,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="client threads [4]")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers [2]")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker [4]")
-    parser.add_argument("--database-url", default="", help="[a fresh SQLite file]")
+    parser.add_argument(
+        "--database-url", default="", help="an empty database, left filled [a fresh SQLite file]"
+    )
     parser.add_argument("--redis-url", default="", help="[local-memory cache]")
     options = parser.parse_args()
 
@@ -59,6 +61,18 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(30)
+            if options.redis_url:
+                _forget_cache(options.redis_url, env["CACHE_KEY_PREFIX"])
+
+
+def _forget_cache(url: str, prefix: str) -> None:
+    """Remove the keys this run left in Redis."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 def _environment(var_dir: str, options) -> dict[str, str]:
