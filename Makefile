@@ -33,12 +33,17 @@ node_modules/.installed: package.json
 	npm install --no-audit --no-fund --silent
 	touch $@
 
-# Browser tests drive Debian's chromium through Playwright (no browser download).
+# Browser tests drive Debian's chromium through Playwright (no browser download); the HTML
+# checker needs Java.
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests..."; \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+	@command -v java >/dev/null 2>&1 || { \
+		echo "Installing Java for the HTML checker (vnu.jar)..."; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; fi; }
 
 migrate: setup
 	mkdir -p var/static var/media
@@ -103,6 +108,7 @@ serve: setup
 # Requests per second and latency percentiles for the reader pages, on a real gunicorn.
 bench: setup-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/videos.py
 
 lint: setup-dev
 	$(BIN)/ruff check .

@@ -226,7 +226,13 @@ TAGGIT_CASE_INSENSITIVE = True
 LOGIN_URL = "admin:login"
 
 # Closer
-POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE", "10"))
+POSTS_PER_PAGE = env_int("POSTS_PER_PAGE", 10)
+# Uploads: the form refuses bigger files; also cap the request body in the proxy
+# (FILE_UPLOAD_MAX_MEMORY_SIZE only decides when an upload spills to disk).
+CLOSER_MAX_UPLOAD_BYTES = env_int("CLOSER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+CLOSER_MAX_IMAGE_PIXELS = env_int("CLOSER_MAX_IMAGE_PIXELS", 50_000_000)
+# Video providers: oEmbed answers and posters must arrive within this many seconds.
+CLOSER_OEMBED_TIMEOUT = float(os.environ.get("CLOSER_OEMBED_TIMEOUT", "3"))
 
 # Logs: JSON lines on stdout in production, readable text while developing.
 LOGGING = logging_config(

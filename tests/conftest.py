@@ -20,6 +20,16 @@ def isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def clear_cache():
+    """Start every test with an empty cache (login throttle counters, cached pages)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def no_video_provider_network(settings):
     """Point oEmbed at a closed local port: no test ever reaches a real provider.
 

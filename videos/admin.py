@@ -47,10 +47,18 @@ class AttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _https_url_fields(field, **kwargs):
+    """Build form fields, reading scheme-less URLs as https (Django 6's default)."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class VideoAdminForm(forms.ModelForm):
     class Meta:
         model = Video
         fields = "__all__"
+        formfield_callback = _https_url_fields
 
     def clean_thumbnail(self):
         """Accept an uploaded poster only if it survives the same checks as a downloaded one."""
