@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
-from taggit.models import ItemBase, TagBase
+from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from blog import images
 from blog.rendering import render
@@ -15,10 +15,23 @@ EXCERPT_WORDS = 40
 WORDS_PER_MINUTE = 230
 
 
+class TagQuerySet(models.QuerySet):
+    def public(self):
+        """Return tags that at least one post readers may see carries."""
+        return self.filter(
+            pk__in=TaggedPost.objects.filter(
+                content_object__in=Post.objects.published()
+            ).values("tag")
+        )
+
+
 class Tag(TagBase):
     description = models.TextField(
         blank=True, help_text="Shown at the top of the tag page. Plain text."
     )
+
+    # Keep taggit's natural-key lookups (backups serialise tags by name).
+    objects = NaturalKeyManager.from_queryset(TagQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -39,7 +52,7 @@ class Tag(TagBase):
         with transaction.atomic():
             super().save(*args, **kwargs)
             # The new slug is live again; the old one keeps working through a 301.
-            RetiredTagSlug.objects.filter(slug=self.slug).delete()
+            RetiredTagSlug.objects.filter(slug=self.slug, tag=self).delete()
             if old_slug and old_slug != self.slug:
                 RetiredTagSlug.objects.update_or_create(slug=old_slug, defaults={"tag": self})
         self._loaded_slug = self.slug
@@ -241,8 +254,10 @@ class Post(models.Model):
             if rendered is not None:
                 self._sync_embedded_videos(rendered.video_urls)
             if loaded is None or loaded["slug"] != self.slug:
-                # The new slug is live (again); the old one keeps working through a 301.
-                RetiredPostSlug.objects.filter(slug=self.slug).delete()
+                # Back to a slug this post once had: it is live again. Another post's retired
+                # slug stays: the redirect only answers 404s, so a published newcomer wins,
+                # while a draft taking the slug must not break (or reveal) the old redirect.
+                RetiredPostSlug.objects.filter(slug=self.slug, post=self).delete()
                 if loaded and loaded["slug"]:
                     RetiredPostSlug.objects.update_or_create(
                         slug=loaded["slug"], defaults={"post": self}

@@ -181,11 +181,12 @@ def post_for_retired_slug(slug: str) -> Post | None:
 
 def tag_slugs_for_retired(slugs: list[str]) -> list[str] | None:
     """Return today's slugs for a tag URL's slugs, or None when one is unknown or none changed."""
-    current = set(Tag.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    public = Tag.objects.public()
+    current = set(public.filter(slug__in=slugs).values_list("slug", flat=True))
     retired = dict(
-        RetiredTagSlug.objects.filter(slug__in=set(slugs) - current).values_list(
-            "slug", "tag__slug"
-        )
+        RetiredTagSlug.objects.filter(
+            slug__in=set(slugs) - current, tag__in=public
+        ).values_list("slug", "tag__slug")
     )
     if not retired:
         return None

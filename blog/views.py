@@ -137,7 +137,8 @@ class TagSelection:
         wanted = [*slugs, *excluded_slugs]
         if len(set(wanted)) != len(wanted) or len(wanted) > MAX_FILTER_TAGS:
             raise Http404("No such tag filter.")
-        by_slug = {tag.slug: tag for tag in Tag.objects.filter(slug__in=wanted)}
+        # A tag only drafts carry is as unknown to readers as one that does not exist.
+        by_slug = {tag.slug: tag for tag in Tag.objects.public().filter(slug__in=wanted)}
         if len(by_slug) != len(wanted):
             raise Http404("No such tag.")
         return cls([by_slug[s] for s in slugs], [by_slug[s] for s in excluded_slugs])

@@ -146,8 +146,8 @@ class TestUnpublishedPosts:
         for url in ["/", "/tags/shared/", "/videos/"]:
             html = client.get(url).content.decode()
             assert draft.title not in html and scheduled.title not in html, url
-        assert client.get("/tags/secret-tag/").status_code == 200  # tag exists, shows nothing
-        assert draft.title not in client.get("/tags/secret-tag/").content.decode()
+        # a tag only the draft carries is as unknown to readers as a tag that does not exist
+        assert client.get("/tags/secret-tag/").status_code == 404
 
     def test_videos_of_unpublished_posts_stay_hidden(self, client, make_post):
         make_post(status="draft", published_at=None, body="https://youtu.be/dQw4w9WgXcQ")
@@ -564,3 +564,49 @@ def test_featured_image_is_responsive_on_the_card_and_the_post_page(client, make
     page = client.get(post.get_absolute_url()).content.decode()
     assert 'alt="A grey room with a couch"' in page and 'width="1200" height="675"' in page
     assert 'class="featured-image"' in page and "image/webp" in page
+
+
+class TestDraftOnlyTags:
+    """A tag that only unpublished posts carry must look exactly like a tag that does not exist."""
+
+    @pytest.fixture
+    def secret_tag(self, make_post, draft, scheduled):
+        from blog.models import Tag
+
+        make_post(tags=["public"])
+        draft.tags.set(["secret"])
+        scheduled.tags.set(["soon"])
+        Tag.objects.filter(slug="secret").update(description="SECRETDESC")
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/tags/secret/",
+            "/tags/secret/feed/",
+            "/tags/secret/feed/atom/",
+            "/tags/public/without/secret/",
+            "/tags/public+secret/",
+            "/tags/soon/",
+        ],
+    )
+    def test_draft_only_tags_are_404(self, client, secret_tag, url):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "SECRETDESC" not in response.content.decode()
+
+    def test_renaming_a_draft_only_tag_does_not_reveal_its_new_name(self, client, secret_tag):
+        from blog.models import Tag
+
+        tag = Tag.objects.get(slug="soon")
+        tag.name, tag.slug = "Codename X", "codename-x"
+        tag.save()
+        assert client.get("/tags/soon/").status_code == 404
+
+
+def test_a_draft_taking_a_retired_slug_keeps_the_old_redirect(client, make_post):
+    post = make_post(slug="public-essay")
+    post.slug = "renamed-essay"
+    post.save()
+    make_post(slug="public-essay", status="draft", published_at=None)
+    response = client.get("/posts/public-essay/")
+    assert response.status_code == 301 and response["Location"] == "/posts/renamed-essay/"
