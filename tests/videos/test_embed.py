@@ -237,3 +237,16 @@ class TestTimecodes:
             f'{YT_URL}\n\n<a class="timecode" data-player-url="https://evil.example/">x</a>',
         )
         assert 'data-player-url="https://evil.example/"' not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "markup",
+    ['<abbr title="a > [0:05] b">x</abbr>', '<img src="/a.jpg" alt="> [0:07]">'],
+)
+def test_timecodes_inside_attribute_values_stay_untouched(make_post, markup):
+    # bleach keeps ">" unescaped inside attribute values: the tag must still end at its own ">"
+    post = make_post(body=f"{YT_URL}\n\n{markup} and then [0:06].")
+    html = expand_placeholders(post.body_html, post.embedded_videos.all())
+    assert html.count('class="timecode"') == 1  # only the one in the text
+    assert markup in html
