@@ -8,8 +8,8 @@ vector on Post (a model change) is the way past a few thousand posts.
 
 On SQLite the fallback is a documented, simpler ranked match: every word of the query must
 appear (case-insensitively; ASCII case folding only) in the title, excerpt, a tag name, an
-embedded video's title or the body as written; the score adds, per word, 8 for the title,
-4 for the excerpt, tags or video titles and 1 for the body. No stemming. Snippets are cut in
+embedded video's title or the body as readers see it (no markup); the score adds, per word, 8
+for the title, 4 for the excerpt, tags or video titles and 1 for the body. No stemming. Snippets are cut in
 Python around the first match. Both return the same thing: published posts, best first,
 each given a ``snippet`` by ``add_snippets`` (escaped text where only <mark> is markup).
 """
@@ -172,12 +172,17 @@ def _fallback_search(posts, text: str):
     if not terms:
         return posts.none()
     through = Post.embedded_videos.through
+    # The rendered body without markup: comments, link targets and stripped tags in the source
+    # must not match (blog.apps registers the function on every SQLite connection).
+    posts = posts.alias(
+        _visible_body=Func(F("body_html"), function="closer_visible_text", output_field=TextField())
+    )
     score = Value(0)
     for n, term in enumerate(terms):
         fields = {
             "title": Q(title__icontains=term),
             "excerpt": Q(excerpt__icontains=term),
-            "body": Q(body__icontains=term),
+            "body": Q(_visible_body__icontains=term),
             "tags": Exists(
                 TaggedPost.objects.filter(content_object=OuterRef("pk"), tag__name__icontains=term)
             ),

@@ -158,3 +158,16 @@ def test_backend_in_use(db):
     # Both backends are covered: this suite runs on SQLite by default and on PostgreSQL in CI
     # with DATABASE_URL set.
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_search_matches_only_what_readers_can_see(client, make_post):
+    make_post(
+        title="An essay",
+        body="Visible words.\n\n<!-- HIDDENNOTE: source is Jane -->\n\n"
+        "[a link](https://example.com/PRIVATEPATH) <span onclick=x>clicky</span>",
+    )
+    for hidden in ["hiddennote", "jane", "privatepath", "onclick"]:
+        html = client.get("/search/", {"q": hidden}).content.decode()
+        assert "An essay" not in html, hidden
+    assert "An essay" in client.get("/search/", {"q": "visible"}).content.decode()
+    assert "An essay" in client.get("/search/", {"q": "clicky"}).content.decode()
