@@ -10,6 +10,7 @@ through the field's storage (``default_storage``), so S3 works by changing setti
 
 import io
 import re
+import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageOps, features
 
@@ -232,9 +234,11 @@ def store_upload(fieldfile) -> dict:
     "sources": [{"width", "height", "type", "name"}, ...]}.
     """
     clean = clean_upload(fieldfile.file)
-    stem = PurePosixPath(fieldfile.name or "image").stem[:80] or "image"
-    # The stored name carries the real format's extension, whatever the upload was called.
-    fieldfile.save(f"{stem}.{EXTENSIONS[clean.format]}", ContentFile(clean.content), save=False)
+    readable = slugify(PurePosixPath(fieldfile.name or "image").stem)[:40] or "image"
+    # A random part keeps a draft's images unguessable under the public /media/ URL; the
+    # extension is the real format's, whatever the upload was called.
+    name = f"{readable}-{secrets.token_hex(8)}.{EXTENSIONS[clean.format]}"
+    fieldfile.save(name, ContentFile(clean.content), save=False)
     stem = PurePosixPath(fieldfile.name).stem  # as the storage cleaned it
     info = {
         "width": clean.width,

@@ -1,6 +1,7 @@
 """The image library: what an upload must survive, what gets stored, what readers get."""
 
 import io
+import re
 import struct
 import zlib
 
@@ -384,3 +385,17 @@ def test_the_30000_pixel_bomb_message_says_why(db):
         images.clean_upload(upload("bomb.png", png_claiming(30_000, 30_000)))
     assert "900 megapixels" in caught.value.messages[0]
     assert "limit is 50 megapixels" in caught.value.messages[0]
+
+
+@pytest.mark.django_db
+def test_stored_names_cannot_be_guessed_from_the_upload(make_post):
+    first = make_post(status="draft", published_at=None, featured_image_alt="Poster")
+    first.featured_image = upload("launch-poster.jpg", picture_bytes("JPEG", (600, 400)))
+    first.save()
+    second = make_post(status="draft", published_at=None, featured_image_alt="Poster")
+    second.featured_image = upload("launch-poster.jpg", picture_bytes("JPEG", (600, 400)))
+    second.save()
+    names = [first.featured_image.name, second.featured_image.name]
+    for name in names:
+        assert re.search(r"/launch-poster-[0-9a-f]{16}\.jpg$", name), name
+    assert names[0] != names[1]
