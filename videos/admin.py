@@ -88,6 +88,11 @@ class VideoAdmin(admin.ModelAdmin):
         "url",
         "provider",
         "video_id",
+        # These come from parsing the pasted URL (videos.providers); editing them by hand
+        # would put unchecked addresses into players, links and the sitemap.
+        "private_hash",
+        "playlist_id",
+        "source_url",
         "remote_thumbnail_url",
         "metadata_fetched_at",
         "metadata_error",

@@ -28,9 +28,7 @@ from videos.providers import (
 _PLACEHOLDER = re.compile(r'<closer-video data-key="([^"]*)" data-url="([^"]*)"></closer-video>')
 # One pass over sanitized HTML: a placeholder, any other tag, or a run of text. A tag runs to
 # the first ">" outside quotes: bleach leaves ">" unescaped inside attribute values.
-_TOKEN = re.compile(
-    rf"({_PLACEHOLDER.pattern})|(<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)|([^<]+|<)"
-)
+_TOKEN = re.compile(rf"({_PLACEHOLDER.pattern})|(<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)|([^<]+|<)")
 _TIMECODE = re.compile(r"\[([0-9]{1,2}(?::[0-5][0-9]){1,2})\]")
 # Timecodes inside these stay text: a link in a link is invalid, and code is code.
 _NO_TIMECODES = re.compile(r"<(/?)(a|code|pre)\b", re.IGNORECASE)

@@ -1,5 +1,6 @@
 """The video sitemap: what search engines need to list our posts' videos, and nothing more."""
 
+from django.conf import settings
 from django.db.models import Prefetch
 
 from blog.models import Post, PostVideo
@@ -10,7 +11,7 @@ MAX_DESCRIPTION = 2048
 MAX_DURATION = 28800
 
 
-def video_sitemap_entries(request) -> list[dict]:
+def video_sitemap_entries() -> list[dict]:
     """Return one entry per published post that shows at least one listable video."""
     posts = (
         Post.objects.published()
@@ -30,16 +31,14 @@ def video_sitemap_entries(request) -> list[dict]:
         videos = {video.pk: video for video in post.embedded_videos.all()}
         for link in post.post_videos.all():
             videos.setdefault(link.video.pk, link.video)
-        items = [_item(request, post, video) for video in videos.values()]
+        items = [_item(post, video) for video in videos.values()]
         items = [item for item in items if item]
         if items:
-            entries.append(
-                {"loc": request.build_absolute_uri(post.get_absolute_url()), "videos": items}
-            )
+            entries.append({"loc": settings.SITE_URL + post.get_absolute_url(), "videos": items})
     return entries
 
 
-def _item(request, post, video) -> dict | None:
+def _item(post, video) -> dict | None:
     # A thumbnail is required: a video without our own poster is left out until it has one.
     if not video.poster_url:
         return None
@@ -50,7 +49,7 @@ def _item(request, post, video) -> dict | None:
     return {
         "title": video.display_title,
         "description": description[:MAX_DESCRIPTION],
-        "thumbnail_loc": request.build_absolute_uri(video.poster_url),
+        "thumbnail_loc": video.poster_absolute_url,
         "player_loc": "" if native else video.embed_url,
         "content_loc": video.source_url if native else "",
         "duration": video.duration_seconds

@@ -48,6 +48,6 @@ def video_sitemap(request):
     return render(
         request,
         "videos/sitemap.xml",
-        {"entries": video_sitemap_entries(request)},
+        {"entries": video_sitemap_entries()},
         content_type="application/xml; charset=utf-8",
     )

@@ -7,7 +7,7 @@ from lxml import etree
 from page_checks import third_party_loads
 
 from blog.models import Post, PostVideo
-from videos.models import Health, VideoChapter
+from videos.models import Health, Video, VideoChapter
 from videos.posters import poster_renditions
 from videos.services import video_get_or_create_from_url, video_set_poster
 
@@ -130,18 +130,19 @@ class TestSitemap:
         assert response["Content-Type"].startswith("application/xml")
         return etree.fromstring(response.content)
 
-    def test_lists_each_published_post_with_its_videos(self, client, site):
+    def test_lists_each_published_post_with_its_videos(self, client, site, settings):
+        settings.SITE_URL = "https://closer.example"  # addresses come from SITE_URL, not Host
         root = self.parse(client)
         (url,) = root.findall("s:url", NS)
         assert (
             url.findtext("s:loc", namespaces=NS)
-            == "http://testserver" + site["essay"].get_absolute_url()
+            == "https://closer.example" + site["essay"].get_absolute_url()
         )
         videos = {v.findtext("v:title", namespaces=NS): v for v in url.findall("v:video", NS)}
         assert set(videos) == {"Virtual Insanity", "Behind the scenes"}
         insanity = videos["Virtual Insanity"]
         assert insanity.findtext("v:thumbnail_loc", namespaces=NS).startswith(
-            "http://testserver/media/videos/posters/youtube/"
+            "https://closer.example/media/videos/posters/youtube/"
         )
         assert (
             insanity.findtext("v:player_loc", namespaces=NS)
@@ -186,3 +187,22 @@ def test_published_at_in_the_future_counts_as_unpublished(client, make_post):
     assert client.get("/videos/youtube/ccccccccccc/").status_code == 404
     assert "Too early" not in client.get("/videos/sitemap.xml").content.decode()
     assert post.pk
+
+
+@pytest.mark.django_db
+def test_video_page_has_exactly_one_absolute_canonical_link(client, make_post, settings):
+    settings.SITE_URL = "https://closer.example"
+    post = make_post(body="https://youtu.be/dQw4w9WgXcQ")
+    html = client.get(post.embedded_videos.get().get_absolute_url()).content.decode()
+    assert html.count('rel="canonical"') == 1
+    assert 'href="https://closer.example/videos/youtube/dQw4w9WgXcQ/"' in html
+
+
+@pytest.mark.django_db
+def test_the_url_derived_fields_are_read_only_in_the_admin(client, make_user, make_post):
+    make_post(body="https://vimeo.com/76979871/8272103f6e")
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    video = Video.objects.get()
+    html = client.get(f"/admin/videos/video/{video.pk}/change/").content.decode()
+    for name in ["private_hash", "playlist_id", "source_url"]:
+        assert f'name="{name}"' not in html
