@@ -84,9 +84,19 @@ def is_safe_url(value: str) -> bool:
     return ":" not in normalised.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
 
 
+def is_own_site_path(value: str) -> bool:
+    """Return whether a URL is a path on this site ("/media/a.jpg"), not another host's."""
+    value = html.unescape(value).strip()
+    return value.startswith("/") and not value.startswith(("//", "/\\"))
+
+
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
     if name not in TAG_ATTRIBUTES.get(tag, ()):
         return False
+    if tag == "img" and name == "src":
+        # Images come from our own site (the image library): a remote one would be a request
+        # to a third party in every feed reader, and the CSP blocks it on our pages anyway.
+        return is_safe_url(value) and is_own_site_path(value)
     if name in URL_ATTRIBUTES:
         return is_safe_url(value)
     if name == "class":

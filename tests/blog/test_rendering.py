@@ -225,3 +225,19 @@ class TestImageShortcodes:
         assert '<h2 id="why-it-works">' in html
         assert '<h3 id="the-set-a-dolly">' in html
         assert '<h2 id="why-it-works-1">' in html
+
+
+@pytest.mark.parametrize(
+    "src,kept",
+    [
+        ("/media/images/a.jpg", True),
+        ("https://tracker.example/pixel.gif", False),
+        ("http://tracker.example/pixel.gif", False),
+        ("//tracker.example/pixel.gif", False),
+        ("relative.jpg", False),
+    ],
+)
+def test_author_images_come_only_from_our_own_site(src, kept):
+    html = render_body(f'<img src="{src}" alt="A still">')
+    assert (f'src="{src}"' in html) is kept
+    assert "tracker.example" not in html
