@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from videos.fetch import FetchError
 from videos.models import FLAGGED, Video, VideoChapter
-from videos.posters import MAX_POSTER_BYTES, PosterError, poster_delete, poster_renditions
+from videos.posters import PosterError, poster_delete, poster_max_bytes, poster_renditions
 from videos.services import video_check_health, video_refresh_metadata, video_set_poster
 
 
@@ -65,8 +65,12 @@ class VideoAdminForm(forms.ModelForm):
         upload = self.cleaned_data.get("thumbnail")
         self.renditions = None
         if upload and "thumbnail" in self.changed_data and hasattr(upload, "read"):
-            if upload.size > MAX_POSTER_BYTES:
-                raise forms.ValidationError("The poster must be under 5 MB.")
+            limit = poster_max_bytes()
+            if upload.size > limit:
+                raise forms.ValidationError(
+                    f"The poster must be under {limit / 1024 / 1024:.0f} MB; this file is "
+                    f"{upload.size / 1024 / 1024:.1f} MB."
+                )
             upload.seek(0)
             try:
                 self.renditions = poster_renditions(upload.read())

@@ -24,6 +24,11 @@ from videos.providers import get_provider
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 WIDTHS = (480, 960)
 MAX_POSTER_BYTES = 5 * 1024 * 1024
+
+
+def poster_max_bytes() -> int:
+    """Return the largest poster accepted, downloaded or uploaded (CLOSER_POSTER_MAX_BYTES)."""
+    return getattr(settings, "CLOSER_POSTER_MAX_BYTES", MAX_POSTER_BYTES)
 # Far below Pillow's own bomb limit: a poster never needs more than a 4K frame.
 MAX_POSTER_PIXELS = 3840 * 2160
 BACKGROUND = (17, 17, 17)  # what transparent parts of a poster sit on: the facade's own colour
@@ -59,7 +64,7 @@ def poster_download(*, url: str, provider_name: str) -> bytes:
         return fetch(
             url,
             timeout=oembed_timeout(),
-            max_bytes=getattr(settings, "CLOSER_POSTER_MAX_BYTES", MAX_POSTER_BYTES),
+            max_bytes=poster_max_bytes(),
             allowed_hosts=frozenset(hosts),
             accept="image/webp,image/jpeg,image/png",
         ).body
