@@ -44,16 +44,22 @@ def keys_in(html: str) -> list[str]:
     return [match.group(1) for match in _PLACEHOLDER.finditer(html)]
 
 
-def expand_placeholders(html: str, videos, *, mode: str = "page") -> str:
-    """Replace placeholders with facades ("page") or linked posters ("feed"); link timecodes."""
+def expand_placeholders(html: str, videos, *, mode: str = "page", fallback=None) -> str:
+    """Replace placeholders with facades ("page") or linked posters ("feed"); link timecodes.
+
+    Timecodes point at the nearest video above them, the first one for those above every
+    video, and at `fallback` (a stored Video shown elsewhere on the page, such as the first
+    attached one) when the body has no video at all.
+    """
     by_key = {video.key: video for video in videos}
-    # Timecodes before the first video point at the first one.
     current = next(
         filter(
             None, (_placed(*match.group(1, 2), by_key) for match in _PLACEHOLDER.finditer(html))
         ),
         None,
     )
+    if current is None and fallback is not None:
+        current = (fallback.ref, fallback)
     out, skip_depth = [], 0
     for token in _TOKEN.finditer(html):
         placeholder, key, url, tag, text = token.group(1, 2, 3, 4, 5)

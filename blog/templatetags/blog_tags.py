@@ -21,7 +21,13 @@ FEATURED_VARIANTS = {
 def post_body(post, mode="page"):
     """Return the post's stored, sanitized body with its videos and images expanded."""
     # body_html was sanitized on save; placeholders are expanded from trusted templates.
-    html = expand_placeholders(post.body_html, post.embedded_videos.all(), mode=mode)
+    attached = post.post_videos.all()
+    html = expand_placeholders(
+        post.body_html,
+        post.embedded_videos.all(),
+        mode=mode,
+        fallback=attached[0].video if attached else None,
+    )
     return mark_safe(images.expand_placeholders(html, mode=mode))
 
 

@@ -109,3 +109,24 @@ def test_without_javascript_a_timecode_is_a_deep_link(browser, live_server, make
         == "https://vimeo.com/76979871#t=83s"
     )
     context.close()
+
+
+def test_timecodes_in_a_post_with_only_an_attached_video_play_that_video(
+    page, live_server, make_post
+):
+    from blog.models import PostVideo
+    from videos.services import video_get_or_create_from_url
+
+    post = make_post(body="The walls start to move at [0:42].")
+    video, _ = video_get_or_create_from_url(url="https://vimeo.com/76979871")
+    PostVideo.objects.create(post=post, video=video, caption="The making-of clip")
+    page.goto(live_server.url + post.get_absolute_url())
+    link = page.get_by_role("link", name="0:42")
+    assert link.get_attribute("href") == "https://vimeo.com/76979871#t=42s"
+
+    fake_player(page, "https://player.vimeo.com/**")
+    link.click()
+    frame = page.locator(".attached-videos iframe.video-player")
+    frame.wait_for()
+    assert "player.vimeo.com/video/76979871?" in frame.get_attribute("src")
+    assert frame.get_attribute("src").endswith("#t=42s")
