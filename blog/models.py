@@ -19,9 +19,9 @@ class TagQuerySet(models.QuerySet):
     def public(self):
         """Return tags that at least one post readers may see carries."""
         return self.filter(
-            pk__in=TaggedPost.objects.filter(
-                content_object__in=Post.objects.published()
-            ).values("tag")
+            pk__in=TaggedPost.objects.filter(content_object__in=Post.objects.published()).values(
+                "tag"
+            )
         )
 
 

@@ -184,9 +184,9 @@ def tag_slugs_for_retired(slugs: list[str]) -> list[str] | None:
     public = Tag.objects.public()
     current = set(public.filter(slug__in=slugs).values_list("slug", flat=True))
     retired = dict(
-        RetiredTagSlug.objects.filter(
-            slug__in=set(slugs) - current, tag__in=public
-        ).values_list("slug", "tag__slug")
+        RetiredTagSlug.objects.filter(slug__in=set(slugs) - current, tag__in=public).values_list(
+            "slug", "tag__slug"
+        )
     )
     if not retired:
         return None

@@ -71,15 +71,19 @@ class PostDetailView(DetailView):
     """A post page; staff also see drafts and scheduled posts, marked as a preview."""
 
     def get_queryset(self):
-        return self.visible_posts().select_related("author").prefetch_related(
-            "tags",
-            Prefetch("embedded_videos", queryset=Video.objects.prefetch_related("chapters")),
-            Prefetch(
-                "post_videos",
-                queryset=PostVideo.objects.select_related("video").prefetch_related(
-                    "video__chapters"
+        return (
+            self.visible_posts()
+            .select_related("author")
+            .prefetch_related(
+                "tags",
+                Prefetch("embedded_videos", queryset=Video.objects.prefetch_related("chapters")),
+                Prefetch(
+                    "post_videos",
+                    queryset=PostVideo.objects.select_related("video").prefetch_related(
+                        "video__chapters"
+                    ),
                 ),
-            ),
+            )
         )
 
     def visible_posts(self):

@@ -29,6 +29,8 @@ MAX_POSTER_BYTES = 5 * 1024 * 1024
 def poster_max_bytes() -> int:
     """Return the largest poster accepted, downloaded or uploaded (CLOSER_POSTER_MAX_BYTES)."""
     return getattr(settings, "CLOSER_POSTER_MAX_BYTES", MAX_POSTER_BYTES)
+
+
 # Far below Pillow's own bomb limit: a poster never needs more than a 4K frame.
 MAX_POSTER_PIXELS = 3840 * 2160
 BACKGROUND = (17, 17, 17)  # what transparent parts of a poster sit on: the facade's own colour

@@ -532,7 +532,10 @@ def test_post_page_lists_chapters_under_inline_and_attached_videos(client, make_
     VideoChapter.objects.create(video=inline, start_seconds=83, title="The floor moves")
     VideoChapter.objects.create(video=attached, start_seconds=30, title="Pushing the walls")
     html = client.get(post.get_absolute_url()).content.decode()
-    assert "The floor moves" in html and "https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=83s" in html
+    assert (
+        "The floor moves" in html
+        and "https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=83s" in html
+    )
     assert "Pushing the walls" in html and "https://vimeo.com/76979871#t=30s" in html
 
 
