@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import bleach
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify as heading_slug
 from mdit_py_plugins.footnote import footnote_plugin
 
 from videos.embed import placeholder_html
@@ -45,6 +46,15 @@ SAFE_CLASSES = re.compile(
     r"^(footnotes|footnotes-sep|footnotes-list|footnote-item|footnote-ref|footnote-backref"
     r"|language-[a-z0-9_+-]{1,30})$"
 )
+# Ids the site's own pages (and the admin around the live preview) use: an author's element
+# with one of them would hijack the skip link or a label.
+PAGE_IDS = frozenset(
+    {
+        "content", "content-main", "main", "container", "header", "footer", "branding",
+        "nav-sidebar", "user-tools", "site-name", "attached-videos-title", "narrowing-title",
+        "related-title", "search-q", "site-search-q", "notfound-q",
+    }
+)  # fmt: skip
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_:.-]{0,80}$", re.IGNORECASE)
 TAG_ATTRIBUTES = {
     "a": {"href", "title", "id", "class"},
@@ -84,6 +94,16 @@ def is_safe_url(value: str) -> bool:
     return ":" not in normalised.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
 
 
+def _is_page_id(value: str) -> bool:
+    return value.lower() in PAGE_IDS or value.lower().startswith("id_")
+
+
+def _heading_id(title: str) -> str:
+    """Return a heading's anchor id, kept clear of the ids the page itself uses."""
+    slug = heading_slug(title)
+    return f"{slug}-section" if _is_page_id(slug) else slug
+
+
 def is_own_site_path(value: str) -> bool:
     """Return whether a URL is a path on this site ("/media/a.jpg"), not another host's."""
     value = html.unescape(value).strip()
@@ -102,7 +122,7 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
     if name == "class":
         return all(SAFE_CLASSES.match(c) for c in value.split())
     if name == "id":
-        return bool(SAFE_ID.match(value))
+        return bool(SAFE_ID.match(value)) and not _is_page_id(value)
     if name in NUMERIC_ATTRIBUTES:
         return value.isdigit() and len(value) <= 5
     if name == "scope":
@@ -222,7 +242,7 @@ def _markdown(markers: _VideoMarkers) -> MarkdownIt:
         MarkdownIt("commonmark", {"html": True, "typographer": False})
         .enable(["table", "strikethrough"])
         .use(footnote_plugin)
-        .use(anchors_plugin, min_level=2, max_level=4)
+        .use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
     )
     md.core.ruler.push("closer_video_paragraphs", _video_paragraph_rule(markers))
     return md

@@ -241,3 +241,12 @@ def test_author_images_come_only_from_our_own_site(src, kept):
     html = render_body(f'<img src="{src}" alt="A still">')
     assert (f'src="{src}"' in html) is kept
     assert "tracker.example" not in html
+
+
+def test_author_ids_cannot_take_the_pages_own_ids():
+    html = render_body(
+        '## Content\n\n<h3 id="content">x</h3> <h3 id="id_body">y</h3> <h3 id="mine">z</h3>'
+    )
+    assert '<h2 id="content-section">Content</h2>' in html  # the heading keeps an anchor
+    assert 'id="content"' not in html and 'id="id_body"' not in html
+    assert '<h3 id="mine">z</h3>' in html
