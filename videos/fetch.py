@@ -45,12 +45,14 @@ def fetch(
     other than 200 raises FetchError carrying the status, so callers can tell 404 from 500.
     """
     deadline = time.monotonic() + timeout
-    start_host = urlsplit(url).hostname
-    hosts = {start_host} | set(allowed_hosts or ())
+    start = urlsplit(url)
+    hosts = {start.hostname} | set(allowed_hosts or ())
     for _ in range(MAX_REDIRECTS + 1):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or parts.hostname not in hosts:
             raise FetchError(f"refused to follow a redirect to another site ({parts.hostname}).")
+        if not _same_origin_or_https(parts, start):
+            raise FetchError("refused to follow a redirect to another port or down to http.")
         status, headers, body = _get(parts, deadline=deadline, max_bytes=max_bytes, accept=accept)
         if status in (301, 302, 303, 307, 308) and headers.get("location"):
             url = urljoin(url, headers["location"])
@@ -60,6 +62,14 @@ def fetch(
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         return Response(url=url, status=status, content_type=content_type, body=body)
     raise FetchError("too many redirects.")
+
+
+def _same_origin_or_https(parts, start) -> bool:
+    # A redirect may stay where it started or move to plain https: never to another port of
+    # the same host (a different service) and never from https down to http.
+    if parts.scheme == "https" and parts.port in (None, 443):
+        return True
+    return (parts.scheme, parts.hostname, parts.port) == (start.scheme, start.hostname, start.port)
 
 
 def _get(parts, *, deadline: float, max_bytes: int, accept: str):

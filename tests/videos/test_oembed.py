@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from fake_provider import (
+    FakeProvider,
     huge_answer,
     json_answer,
     redirect_answer,
@@ -145,3 +146,15 @@ def test_an_unreachable_provider_is_an_error(settings):
     settings.CLOSER_OEMBED_ENDPOINTS = {"youtube": "http://127.0.0.1:9/oembed"}
     with pytest.raises(OEmbedError, match="could not reach"):
         fetch_oembed(YT)
+
+
+def test_redirects_to_another_port_of_the_same_host_are_refused(provider):
+    other = FakeProvider().start()  # another service on the same host
+    try:
+        other.on("/oembed", json_answer({"title": "hijacked"}))
+        provider.oembed("youtube", redirect_answer(f"http://127.0.0.1:{other.port}/oembed"))
+        with pytest.raises(OEmbedError, match="another port or down to http"):
+            fetch_oembed(YT)
+        assert other.asked_for("/oembed") == []
+    finally:
+        other.stop()
