@@ -283,6 +283,11 @@ class ImageAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
 
+    def has_change_permission(self, request, obj=None):
+        # Every writer may use any library image; only editors change other people's.
+        allowed = obj is None or can_edit_any(request) or obj.uploaded_by_id == request.user.pk
+        return super().has_change_permission(request, obj) and allowed
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user

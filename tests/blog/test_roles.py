@@ -170,3 +170,35 @@ class TestEditor:
         client.post("/admin/blog/post/", {"action": "publish_now", "_selected_action": [post.pk]})
         post.refresh_from_db()
         assert post.is_published
+
+
+def test_authors_use_every_image_but_change_only_their_own(client, writer, other_writer, chief):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PILImage
+
+    from blog.models import Image
+
+    def image_by(user):
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (40, 30), "teal").save(buffer, "PNG")
+        return Image.objects.create(
+            file=SimpleUploadedFile("still.png", buffer.getvalue(), "image/png"),
+            alt_text="A still",
+            uploaded_by=user,
+        )
+
+    own, others = image_by(writer), image_by(other_writer)
+    client.force_login(writer)
+    listing = client.get("/admin/blog/image/").content.decode()
+    assert f"/admin/blog/image/{others.pk}/change/" in listing  # visible, to insert it
+    assert (
+        client.post(f"/admin/blog/image/{others.pk}/change/", {"alt_text": "Mine now"}).status_code
+        == 403
+    )
+    assert 'name="alt_text"' in client.get(f"/admin/blog/image/{own.pk}/change/").content.decode()
+    client.force_login(chief)
+    assert (
+        'name="alt_text"' in client.get(f"/admin/blog/image/{others.pk}/change/").content.decode()
+    )
