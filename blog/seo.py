@@ -24,8 +24,9 @@ def absolute_url(url: str) -> str:
 
 
 def tag_uri_authority() -> str:
-    """Return the host name that feed ids are minted under."""
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
+    """Return the host name that feed ids are minted under (FEED_ID_DOMAIN, else SITE_URL's)."""
+    pinned = getattr(settings, "FEED_ID_DOMAIN", "")
+    return pinned or urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def post_tag_uri(post) -> str:

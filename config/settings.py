@@ -67,6 +67,9 @@ if not SECRET_KEY:
 SITE_NAME = os.environ.get("SITE_NAME", "Closer")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Video essays on films and music videos")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Feed entry ids are tag: URIs minted under this name. It defaults to SITE_URL's host; set it
+# to the old host before moving to a new domain, so feed readers do not show every post again.
+FEED_ID_DOMAIN = os.environ.get("FEED_ID_DOMAIN", "")
 
 # In production the site's own host is allowed by default, so SITE_URL alone is enough.
 if PRODUCTION:

@@ -132,3 +132,13 @@ def test_query_count_does_not_grow_with_posts(client, make_post, django_assert_m
     # posts with authors, tags, inline videos, attached videos
     with django_assert_max_num_queries(4):
         client.get("/feed/")
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_ids_survive_a_move_to_a_new_domain_when_pinned(client, essay, settings, url):
+    _, before = parse(client, url)
+    settings.SITE_URL = "https://new-home.example"
+    settings.FEED_ID_DOMAIN = "127.0.0.1"  # the host the ids were minted under
+    _, after = parse(client, url)
+    assert after.entries[0].id == before.entries[0].id
+    assert after.entries[0].link.startswith("https://new-home.example/")
