@@ -8,13 +8,12 @@ import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from blog import seo
-from blog.models import Post, PostVideo
+from blog.models import Post
 from blog.views import TagSelection
 
 FEED_ITEMS = 20
@@ -73,16 +72,7 @@ class PostFeed(Feed):
         return Post.objects.published()
 
     def items(self, obj=None):
-        return (
-            self.posts(obj)
-            .select_related("author")
-            .prefetch_related(
-                "tags",
-                "embedded_videos",
-                Prefetch("post_videos", queryset=PostVideo.objects.select_related("video")),
-            )
-            .order_by("-published_at", "-pk")[:FEED_ITEMS]
-        )
+        return self.posts(obj).for_reading().order_by("-published_at", "-pk")[:FEED_ITEMS]
 
     def item_title(self, post):
         return post.title

@@ -93,6 +93,43 @@ class PostQuerySet(models.QuerySet):
         """Return posts with what a listing card shows, in a fixed number of queries."""
         return self.select_related("author").prefetch_related("tags")
 
+    def for_reading(self):
+        """Return posts with everything their full body shows: videos, captions, chapters."""
+        from videos.models import Video
+
+        return self.for_listing().prefetch_related(
+            models.Prefetch("embedded_videos", queryset=Video.objects.prefetch_related("chapters")),
+            models.Prefetch(
+                "post_videos",
+                queryset=PostVideo.objects.select_related("video").prefetch_related(
+                    "video__chapters"
+                ),
+            ),
+        )
+
+    def related_to(self, post, limit: int = 3):
+        """Return posts sharing the most tags with post, the newest first among equals."""
+        tag_ids = [tag.pk for tag in post.tags.all()]
+        if not tag_ids:
+            return self.none()
+        return (
+            self.filter(tags__in=tag_ids)
+            .exclude(pk=post.pk)
+            # Counted over the filtered join: the number of tags shared with this post.
+            .annotate(shared_tags=models.Count("tags"))
+            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+        )
+
+    def neighbours_of(self, post):
+        """Return the posts just before and just after post (ties broken by id)."""
+        at = post.published_at
+        earlier = models.Q(published_at__lt=at) | models.Q(published_at=at, pk__lt=post.pk)
+        later = models.Q(published_at__gt=at) | models.Q(published_at=at, pk__gt=post.pk)
+        return (
+            self.filter(earlier).order_by("-published_at", "-pk").first(),
+            self.filter(later).order_by("published_at", "pk").first(),
+        )
+
 
 class Post(models.Model):
     class Status(models.TextChoices):

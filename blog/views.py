@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -17,8 +17,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 
 from blog import search as post_search
 from blog import seo
-from blog.models import Post, PostVideo, Tag
-from videos.models import Video
+from blog.models import Post, Tag
 
 RELATED_POSTS = 3
 # More tags than this in one filter URL is a crawler walking combinations, not a reader.
@@ -38,53 +37,11 @@ class PostListView(PublishedPostsMixin, ListView):
     """The home page: published posts, newest first."""
 
 
-def related_posts(post: Post, limit: int = RELATED_POSTS) -> list[Post]:
-    """Return published posts sharing the most tags with post, the newest first among equals."""
-    tag_ids = [tag.pk for tag in post.tags.all()]
-    if not tag_ids:
-        return []
-    return list(
-        Post.objects.published()
-        .filter(tags__in=tag_ids)
-        .exclude(pk=post.pk)
-        # Counted over the filtered join: the number of tags shared with this post.
-        .annotate(shared_tags=Count("tags"))
-        .order_by("-shared_tags", "-published_at", "-pk")[:limit]
-    )
-
-
-def neighbours(post: Post) -> tuple[Post | None, Post | None]:
-    """Return the published posts just before and just after post."""
-    if not post.is_published:
-        return None, None
-    posts = Post.objects.published()
-    previous = (
-        posts.filter(published_at__lt=post.published_at).order_by("-published_at", "-pk").first()
-    )
-    following = (
-        posts.filter(published_at__gt=post.published_at).order_by("published_at", "pk").first()
-    )
-    return previous, following
-
-
 class PostDetailView(DetailView):
     """A post page; staff also see drafts and scheduled posts, marked as a preview."""
 
     def get_queryset(self):
-        return (
-            self.visible_posts()
-            .select_related("author")
-            .prefetch_related(
-                "tags",
-                Prefetch("embedded_videos", queryset=Video.objects.prefetch_related("chapters")),
-                Prefetch(
-                    "post_videos",
-                    queryset=PostVideo.objects.select_related("video").prefetch_related(
-                        "video__chapters"
-                    ),
-                ),
-            )
-        )
+        return self.visible_posts().for_reading()
 
     def visible_posts(self):
         """Readers see published posts; editors preview anything; authors their own drafts."""
@@ -99,8 +56,10 @@ class PostDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         post = self.object
         context["is_preview"] = not post.is_published
-        context["previous_post"], context["next_post"] = neighbours(post)
-        context["related_posts"] = related_posts(post)
+        published = Post.objects.published()
+        if post.is_published:
+            context["previous_post"], context["next_post"] = published.neighbours_of(post)
+        context["related_posts"] = list(published.related_to(post, limit=RELATED_POSTS))
         context["social"] = seo.post_social(post)
         context["json_ld"] = seo.json_ld_script(seo.post_json_ld(post))
         return context

@@ -129,8 +129,8 @@ def test_query_count_does_not_grow_with_posts(client, make_post, django_assert_m
         post = make_post(tags=["a", f"t{n}"], body="https://youtu.be/dQw4w9WgXcQ")
         video, _ = video_get_or_create_from_url(url=f"https://vimeo.com/{n + 1}")
         PostVideo.objects.create(post=post, video=video)
-    # posts with authors, tags, inline videos, attached videos
-    with django_assert_max_num_queries(4):
+    # posts with authors, tags, inline videos, attached videos, and the videos' chapters
+    with django_assert_max_num_queries(6):
         client.get("/feed/")
 
 
@@ -142,3 +142,16 @@ def test_ids_survive_a_move_to_a_new_domain_when_pinned(client, essay, settings,
     _, after = parse(client, url)
     assert after.entries[0].id == before.entries[0].id
     assert after.entries[0].link.startswith("https://new-home.example/")
+
+
+def test_feed_lists_a_videos_chapters_as_deep_links(client, make_post):
+    from videos.models import VideoChapter
+
+    post = make_post(body="https://youtu.be/dQw4w9WgXcQ")
+    VideoChapter.objects.create(
+        video=post.embedded_videos.get(), start_seconds=83, title="The floor moves"
+    )
+    _, feed = parse(client, "/feed/")
+    content = feed.entries[0].content[0].value
+    assert "The floor moves" in content
+    assert "https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=83s" in content

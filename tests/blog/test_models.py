@@ -127,3 +127,11 @@ def test_partial_loads_work_and_saves_still_track_changes(make_post):
     from blog.models import RetiredPostSlug
 
     assert RetiredPostSlug.objects.filter(slug="loaded-partly").exists()
+
+
+@pytest.mark.django_db
+def test_neighbours_keep_posts_published_at_the_same_moment(make_post):
+    moment = timezone.now() - timedelta(days=1)
+    first, second, third = (make_post(published_at=moment) for _ in range(3))
+    assert Post.objects.published().neighbours_of(second) == (first, third)
+    assert Post.objects.published().neighbours_of(first) == (None, second)
