@@ -34,13 +34,15 @@ class VideoQuerySet(models.QuerySet):
         return self.filter(condition) if condition else self.none()
 
     def discussed(self):
-        """Return the ids of videos shown in at least one post readers may see."""
+        """Return videos shown in at least one post readers may see."""
         from blog.models import Post
 
         published = Post.objects.published()
-        return self.filter(
+        # A subquery of ids, so a video shown inline and attached is still one row.
+        shown = Video.objects.filter(
             Q(embedding_posts__in=published) | Q(attached_posts__in=published)
         ).values("pk")
+        return self.filter(pk__in=shown)
 
     def needing_metadata(self):
         """Return videos with an oEmbed provider never fetched, or whose last fetch failed."""

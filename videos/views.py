@@ -8,9 +8,8 @@ from videos.sitemaps import video_sitemap_entries
 
 
 def _published_posts():
-    # Whole rows for now: Post.from_db reads body/title/excerpt, so deferring any of them
-    # (.only/.defer) recurses. Restore .only("title", "slug", "published_at") once it copes.
-    return Post.objects.published()
+    # A video page lists essays by title and date: no need to load their bodies.
+    return Post.objects.published().only("title", "slug", "published_at")
 
 
 def _with_posts(videos):
@@ -27,7 +26,7 @@ class VideoListView(ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        discussed = Video.objects.filter(pk__in=Video.objects.discussed())
+        discussed = Video.objects.discussed()
         return _with_posts(discussed).order_by("-year", "title", "pk")
 
 
@@ -35,7 +34,7 @@ class VideoDetailView(DetailView):
     """One video: the player, its credits and chapters, and the essays that show it."""
 
     def get_object(self, queryset=None):
-        discussed = Video.objects.filter(pk__in=Video.objects.discussed())
+        discussed = Video.objects.discussed()
         return get_object_or_404(
             _with_posts(discussed).prefetch_related("chapters"),
             provider=self.kwargs["provider"],

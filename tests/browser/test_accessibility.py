@@ -31,7 +31,7 @@ RUN_AXE = """async () => {
 def reader_pages() -> dict[str, str]:
     call_command("load_demo", verbosity=0)
     essay = Post.objects.get(slug=demo.ESSAY["slug"])
-    video = Video.objects.filter(pk__in=Video.objects.discussed()).first()
+    video = Video.objects.discussed().first()
     return {
         "home": "/",
         "post": essay.get_absolute_url(),

@@ -26,7 +26,7 @@ def demo_site_pages() -> dict[str, str]:
     illustrated.featured_image_alt = "A long hotel corridor"
     illustrated.save()
     published = essay.published_at
-    video = Video.objects.filter(pk__in=Video.objects.discussed()).first()
+    video = Video.objects.discussed().first()
     return {
         "home": "/",
         "post with videos": essay.get_absolute_url(),
