@@ -228,6 +228,13 @@ class Post(models.Model):
     def get_absolute_url(self):
         return reverse("blog:post", kwargs={"slug": self.slug})
 
+    def shown_videos(self) -> list:
+        """Return the videos this post shows, inline first, each once (uses prefetches)."""
+        videos = {video.pk: video for video in self.embedded_videos.all()}
+        for link in self.post_videos.all():
+            videos.setdefault(link.video.pk, link.video)
+        return list(videos.values())
+
     @property
     def is_published(self) -> bool:
         """Return whether readers may see this post now."""

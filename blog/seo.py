@@ -42,16 +42,6 @@ def featured_image_url(post) -> str:
     return absolute_url(post.featured_image.url) if post.featured_image else ""
 
 
-def post_videos(post) -> list:
-    """Return the videos a post shows, inline first, each once (uses the view's prefetches)."""
-    videos = {}
-    for video in post.embedded_videos.all():
-        videos.setdefault(video.key, video)
-    for link in post.post_videos.all():
-        videos.setdefault(link.video.key, link.video)
-    return list(videos.values())
-
-
 def video_thumbnail_url(video) -> str:
     """Return our own copy of the poster, else the provider's (crawlers fetch it, not readers)."""
     return video.poster_absolute_url or video.remote_thumbnail_url or video.ref.poster_url or ""
@@ -109,7 +99,7 @@ def post_json_ld(post) -> dict:
         data["datePublished"] = post.published_at.isoformat()
     if post.featured_image:
         data["image"] = featured_image_url(post)
-    videos = post_videos(post)
+    videos = post.shown_videos()
     if videos:
         published = post.published_at.date() if post.published_at else None
         data["video"] = [video_object(video, published) for video in videos]
@@ -127,7 +117,7 @@ def json_ld_script(data: dict) -> SafeString:
 
 def post_social(post) -> dict:
     """Return what the Open Graph and Twitter card tags of a post page say."""
-    videos = post_videos(post)
+    videos = post.shown_videos()
     return {
         "type": "article",
         "title": post.title,

@@ -28,10 +28,7 @@ def video_sitemap_entries() -> list[dict]:
     )
     entries = []
     for post in posts:
-        videos = {video.pk: video for video in post.embedded_videos.all()}
-        for link in post.post_videos.all():
-            videos.setdefault(link.video.pk, link.video)
-        items = [_item(post, video) for video in videos.values()]
+        items = [_item(post, video) for video in post.shown_videos()]
         items = [item for item in items if item]
         if items:
             entries.append({"loc": settings.SITE_URL + post.get_absolute_url(), "videos": items})
