@@ -10,6 +10,8 @@ from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from blog import images
 from blog.rendering import render
+from videos.models import Video
+from videos.services import video_get_or_create_from_url
 
 EXCERPT_WORDS = 40
 WORDS_PER_MINUTE = 230
@@ -95,8 +97,6 @@ class PostQuerySet(models.QuerySet):
 
     def for_reading(self):
         """Return posts with everything their full body shows: videos, captions, chapters."""
-        from videos.models import Video
-
         return self.for_listing().prefetch_related(
             models.Prefetch("embedded_videos", queryset=Video.objects.prefetch_related("chapters")),
             models.Prefetch(
@@ -106,6 +106,15 @@ class PostQuerySet(models.QuerySet):
                 ),
             ),
         )
+
+    def shown_videos(self):
+        """Return the videos these posts show, inline or attached (a Video queryset)."""
+        # A subquery of ids, so a video shown inline and attached is still one row.
+        posts = self.values("pk")
+        shown = Video.objects.filter(
+            models.Q(embedding_posts__in=posts) | models.Q(attached_posts__in=posts)
+        ).values("pk")
+        return Video.objects.filter(pk__in=shown)
 
     def related_to(self, post, limit: int = 3):
         """Return posts sharing the most tags with post, the newest first among equals."""
@@ -322,8 +331,6 @@ class Post(models.Model):
         return slug
 
     def _sync_embedded_videos(self, urls):
-        from videos.services import video_get_or_create_from_url
-
         self.embedded_videos.set([video_get_or_create_from_url(url=url)[0] for url in urls])
 
 

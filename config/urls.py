@@ -12,7 +12,7 @@ admin.site.index_title = "Write and publish"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("videos/", include("videos.urls")),
+    path("videos/", include("blog.video_urls")),
     path("", include("blog.urls")),
 ]
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from videos.oembed import oembed_endpoint
 from videos.providers import PROVIDERS, VideoRef, format_timecode, get_provider
 
 PROVIDER_CHOICES = [(name, provider.label) for name, provider in PROVIDERS.items()]
@@ -33,21 +34,8 @@ class VideoQuerySet(models.QuerySet):
             condition |= Q(provider=provider, video_id=video_id)
         return self.filter(condition) if condition else self.none()
 
-    def discussed(self):
-        """Return videos shown in at least one post readers may see."""
-        from blog.models import Post
-
-        published = Post.objects.published()
-        # A subquery of ids, so a video shown inline and attached is still one row.
-        shown = Video.objects.filter(
-            Q(embedding_posts__in=published) | Q(attached_posts__in=published)
-        ).values("pk")
-        return self.filter(pk__in=shown)
-
     def needing_metadata(self):
         """Return videos with an oEmbed provider never fetched, or whose last fetch failed."""
-        from videos.oembed import oembed_endpoint
-
         providers = [name for name in PROVIDERS if oembed_endpoint(name)]
         return self.filter(provider__in=providers).filter(
             Q(metadata_fetched_at__isnull=True) | ~Q(metadata_error="")
@@ -128,6 +116,8 @@ class Video(models.Model):
         return self.title or f"{self.provider_label} video {self.video_id}"
 
     def get_absolute_url(self):
+        # The site serves this page, not this app: a video has one while a published essay
+        # shows it, and it lists those essays (blog.video_pages, the "videos" URL namespace).
         return reverse(
             "videos:detail", kwargs={"provider": self.provider, "video_id": self.video_id}
         )
@@ -150,11 +140,6 @@ class Video(models.Model):
             playlist_id=self.playlist_id or None,
             source_url=self.source_url or None,
         )
-
-    def discussed_in(self) -> list:
-        """Return the published posts showing this video (needs the views' prefetches)."""
-        posts = {post.pk: post for post in self.inline_posts + self.attaching_posts}
-        return sorted(posts.values(), key=lambda post: post.published_at, reverse=True)
 
     @property
     def display_title(self) -> str:

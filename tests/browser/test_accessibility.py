@@ -12,7 +12,6 @@ from django.core.management import call_command
 
 from blog import demo
 from blog.models import Post
-from videos.models import Video
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +30,7 @@ RUN_AXE = """async () => {
 def reader_pages() -> dict[str, str]:
     call_command("load_demo", verbosity=0)
     essay = Post.objects.get(slug=demo.ESSAY["slug"])
-    video = Video.objects.discussed().first()
+    video = Post.objects.published().shown_videos().first()
     return {
         "home": "/",
         "post": essay.get_absolute_url(),

@@ -10,7 +10,6 @@ from PIL import Image
 
 from blog import demo
 from blog.models import Post
-from videos.models import Video
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ def demo_site_pages() -> dict[str, str]:
     illustrated.featured_image_alt = "A long hotel corridor"
     illustrated.save()
     published = essay.published_at
-    video = Video.objects.discussed().first()
+    video = Post.objects.published().shown_videos().first()
     return {
         "home": "/",
         "post with videos": essay.get_absolute_url(),
