@@ -9,7 +9,9 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from blog import admin_views, images, services
 from blog.forms import (
@@ -156,7 +158,7 @@ class PostAdmin(admin.ModelAdmin):
     def status_label(self, post):
         if post.is_scheduled:
             local = timezone.localtime(post.published_at)
-            return format_html("Scheduled for {}", local.strftime("%-d %b %Y, %H:%M"))
+            return format_html("Scheduled for {}", date_format(local, "j M Y, H:i"))
         return post.get_status_display()
 
     @admin.display(description="Tags")
@@ -168,12 +170,14 @@ class PostAdmin(admin.ModelAdmin):
     @admin.action(description="Publish selected posts now", permissions=["publish"])
     def publish_now(self, request, queryset):
         count = services.posts_publish_now(posts=queryset)
-        self.message_user(request, f"Published {count} post{'s' if count != 1 else ''}.")
+        message = ngettext("Published %(count)d post.", "Published %(count)d posts.", count)
+        self.message_user(request, message % {"count": count})
 
     @admin.action(description="Unpublish selected posts (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
         count = services.posts_unpublish(posts=queryset)
-        self.message_user(request, f"Unpublished {count} post{'s' if count != 1 else ''}.")
+        message = ngettext("Unpublished %(count)d post.", "Unpublished %(count)d posts.", count)
+        self.message_user(request, message % {"count": count})
 
     @admin.action(description="Schedule selected posts…", permissions=["publish"])
     def schedule(self, request, queryset):
@@ -181,10 +185,13 @@ class PostAdmin(admin.ModelAdmin):
         if form.is_valid():
             when = form.cleaned_data["published_at"]
             count = services.posts_schedule(posts=queryset, when=when)
-            local = timezone.localtime(when).strftime("%-d %b %Y, %H:%M")
-            self.message_user(
-                request, f"Scheduled {count} post{'s' if count != 1 else ''} for {local}."
+            local = date_format(timezone.localtime(when), "j M Y, H:i")
+            message = ngettext(
+                "Scheduled %(count)d post for %(when)s.",
+                "Scheduled %(count)d posts for %(when)s.",
+                count,
             )
+            self.message_user(request, message % {"count": count, "when": local})
             return None
         return action_form_response(
             request,
@@ -241,7 +248,12 @@ class TagAdmin(admin.ModelAdmin):
         if form.is_valid():
             into = form.cleaned_data["into"]
             count = services.tags_merge(into=into, tags=list(tags))
-            self.message_user(request, f"Merged {count} tag(s) into “{into.name}”.")
+            message = ngettext(
+                "Merged %(count)d tag into “%(into)s”.",
+                "Merged %(count)d tags into “%(into)s”.",
+                count,
+            )
+            self.message_user(request, message % {"count": count, "into": into.name})
             return None
         return action_form_response(
             request,

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import strip_tags
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from blog import images, services
@@ -32,7 +33,7 @@ def _may_write(model_admin, request) -> bool:
 
 def reading_stats(words: int) -> dict:
     minutes = max(1, round(words / WORDS_PER_MINUTE)) if words else 0
-    label = f"{words:,} word{'s' if words != 1 else ''}"
+    label = ngettext("%(words)s word", "%(words)s words", words) % {"words": f"{words:,}"}
     if minutes:
         label += f" · {minutes} min read"
     return {"words": words, "minutes": minutes, "label": label}

@@ -33,7 +33,7 @@ class PostVideoForm(forms.ModelForm):
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
         try:
-            self.video_ref = parse_video_url(url)
+            parse_video_url(url)
         except UnsupportedVideoURL as error:
             raise forms.ValidationError(str(error), code="unsupported_video_url") from error
         return url

@@ -24,8 +24,6 @@ from PIL import Image as PILImage
 from PIL import ImageOps, features
 
 WIDTHS = (480, 960, 1600)
-DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-DEFAULT_MAX_IMAGE_PIXELS = 50_000_000
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF") + (("AVIF",) if features.check("avif") else ())
 MIME_TYPES = {
     "JPEG": "image/jpeg",
@@ -41,11 +39,11 @@ FORMAT_NAMES = ", ".join(
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "CLOSER_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+    return settings.CLOSER_MAX_UPLOAD_BYTES
 
 
 def max_image_pixels() -> int:
-    return getattr(settings, "CLOSER_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS)
+    return settings.CLOSER_MAX_IMAGE_PIXELS
 
 
 @dataclass

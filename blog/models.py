@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
@@ -392,7 +393,7 @@ class Revision(models.Model):
         get_latest_by = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.title} ({timezone.localtime(self.created_at):%-d %b %Y, %H:%M})"
+        return f"{self.title} ({date_format(timezone.localtime(self.created_at), 'j M Y, H:i')})"
 
 
 class Image(models.Model):

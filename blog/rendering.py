@@ -144,11 +144,6 @@ def sanitize_html(fragment: str) -> str:
     return _cleaner.clean(fragment)
 
 
-def plain_text(fragment: str) -> str:
-    """Return a fragment with every tag removed and entities kept escaped (for titles, alt)."""
-    return bleach.clean(fragment, tags=set(), strip=True)
-
-
 @dataclass
 class Rendered:
     html: str

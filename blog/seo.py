@@ -25,7 +25,7 @@ def absolute_url(url: str) -> str:
 
 def tag_uri_authority() -> str:
     """Return the host name that feed ids are minted under (FEED_ID_DOMAIN, else SITE_URL's)."""
-    pinned = getattr(settings, "FEED_ID_DOMAIN", "")
+    pinned = settings.FEED_ID_DOMAIN
     return pinned or urlsplit(settings.SITE_URL).hostname or "localhost"
 
 

@@ -4,8 +4,8 @@ Every value an operator may need to change comes from an environment variable; s
 `.env.example` and the README section "Running in production".
 """
 
+import json
 import os
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,12 +43,34 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    """Read a number environment variable; say which one when it is not a number."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
+def env_json_object(name: str) -> dict:
+    """Read a JSON object ({"key": "value", ...}) environment variable; empty means {}."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return {}
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f'{name} must be a JSON object such as {{"a": "b"}}.')
+    return parsed
+
+
 DEBUG = env_bool("DEBUG", False)
-TESTING = env_bool(
-    "CLOSER_TESTING",
-    "pytest" in os.path.basename(os.path.dirname(sys.argv[0]))
-    or os.path.basename(sys.argv[0]) == "pytest",
-)
+# The test suite says so itself (pytest.ini uses config.test_settings, which sets it).
+TESTING = env_bool("CLOSER_TESTING", False)
 # Production defaults (HTTPS only, secure cookies, HSTS) apply unless debugging or testing.
 PRODUCTION = not (DEBUG or TESTING)
 
@@ -235,7 +257,12 @@ POSTS_PER_PAGE = env_int("POSTS_PER_PAGE", 10)
 CLOSER_MAX_UPLOAD_BYTES = env_int("CLOSER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 CLOSER_MAX_IMAGE_PIXELS = env_int("CLOSER_MAX_IMAGE_PIXELS", 50_000_000)
 # Video providers: oEmbed answers and posters must arrive within this many seconds.
-CLOSER_OEMBED_TIMEOUT = float(os.environ.get("CLOSER_OEMBED_TIMEOUT", "3"))
+CLOSER_OEMBED_TIMEOUT = env_float("CLOSER_OEMBED_TIMEOUT", 3)
+# Where to ask each provider for oEmbed data instead of its own endpoint, as JSON
+# ({"youtube": "http://127.0.0.1:PORT/oembed"}): tests point providers at a local server.
+CLOSER_OEMBED_ENDPOINTS = env_json_object("CLOSER_OEMBED_ENDPOINTS")
+# The largest poster accepted, downloaded or uploaded.
+CLOSER_POSTER_MAX_BYTES = env_int("CLOSER_POSTER_MAX_BYTES", 5 * 1024 * 1024)
 
 # Logs: JSON lines on stdout in production, readable text while developing.
 LOGGING = logging_config(

@@ -28,6 +28,11 @@ SETTINGS_VARS = (
     "SECURE_PROXY_SSL_HEADER",
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
+    "CLOSER_MAX_UPLOAD_BYTES",
+    "CLOSER_MAX_IMAGE_PIXELS",
+    "CLOSER_OEMBED_TIMEOUT",
+    "CLOSER_OEMBED_ENDPOINTS",
+    "CLOSER_POSTER_MAX_BYTES",
 )
 PRODUCTION_ENV = {
     "SECRET_KEY": "x7Hq2-production-test-key-Vb9wLm4Rt8Zp1Kd6Ns3Yc5Gf0Ja-Ue2Qo7Xi",
@@ -109,6 +114,14 @@ class TestStartUpErrors:
         assert result.returncode != 0
         assert "SECURE_HSTS_SECONDS must be a whole number" in result.stderr
 
+    def test_a_bad_oembed_endpoints_value_says_what_it_must_be(self, tmp_path):
+        for value in ("youtube=http://x", '["http://x"]'):
+            result = run_python(
+                READ_SETTINGS, {"DEBUG": "true", "CLOSER_OEMBED_ENDPOINTS": value}, tmp_path
+            )
+            assert result.returncode != 0
+            assert "CLOSER_OEMBED_ENDPOINTS must be a JSON object" in result.stderr
+
     def test_debug_needs_no_secret_key(self, tmp_path):
         values = read_settings({"DEBUG": "true"}, tmp_path)
         assert values["DEBUG"] is True
@@ -126,6 +139,51 @@ class TestLaptopDefaults:
         assert values["MEDIA_URL"] == "/media/" and values["SERVE_MEDIA"] is True
         assert values["SSL_REDIRECT"] is False and values["HSTS"] == 0
         assert "()" not in values["LOG_FORMATTER"]  # readable text while developing
+
+
+READ_CLOSER_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({name: getattr(s, name) for name in dir(s) if name.startswith("CLOSER_")}))
+"""
+
+
+class TestCloserSettings:
+    def test_defaults(self, tmp_path):
+        result = run_python(READ_CLOSER_SETTINGS, {"DEBUG": "true"}, tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+            "CLOSER_MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
+            "CLOSER_MAX_IMAGE_PIXELS": 50_000_000,
+            "CLOSER_OEMBED_TIMEOUT": 3.0,
+            "CLOSER_OEMBED_ENDPOINTS": {},
+            "CLOSER_POSTER_MAX_BYTES": 5 * 1024 * 1024,
+        }
+
+    def test_each_comes_from_the_environment(self, tmp_path):
+        env = {
+            "DEBUG": "true",
+            "CLOSER_MAX_UPLOAD_BYTES": "1000",
+            "CLOSER_MAX_IMAGE_PIXELS": "2000",
+            "CLOSER_OEMBED_TIMEOUT": "1.5",
+            "CLOSER_OEMBED_ENDPOINTS": '{"youtube": "http://127.0.0.1:9/oembed"}',
+            "CLOSER_POSTER_MAX_BYTES": "3000",
+        }
+        result = run_python(READ_CLOSER_SETTINGS, env, tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+            "CLOSER_MAX_UPLOAD_BYTES": 1000,
+            "CLOSER_MAX_IMAGE_PIXELS": 2000,
+            "CLOSER_OEMBED_TIMEOUT": 1.5,
+            "CLOSER_OEMBED_ENDPOINTS": {"youtube": "http://127.0.0.1:9/oembed"},
+            "CLOSER_POSTER_MAX_BYTES": 3000,
+        }
+
+
+def test_the_test_suite_says_it_is_testing(settings):
+    # Set by config.test_settings (pytest.ini), not guessed from the command line.
+    assert settings.TESTING is True and settings.PRODUCTION is False
 
 
 class TestProduction:

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from videos.fetch import FetchError
 from videos.models import FLAGGED, Video, VideoChapter
@@ -47,18 +48,9 @@ class AttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _https_url_fields(field, **kwargs):
-    """Build form fields, reading scheme-less URLs as https (Django 6's default)."""
-    if isinstance(field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return field.formfield(**kwargs)
-
-
 class VideoAdminForm(forms.ModelForm):
-    class Meta:
-        model = Video
-        fields = "__all__"
-        formfield_callback = _https_url_fields
+    # No Meta: the admin builds the fields (VideoAdmin.formfield_overrides reads scheme-less
+    # URLs as https) and only adds this class's checks.
 
     def clean_thumbnail(self):
         """Accept an uploaded poster only if it survives the same checks as a downloaded one."""
@@ -179,11 +171,13 @@ class VideoAdmin(admin.ModelAdmin):
                 messages.warning(
                     request,
                     format_html(
-                        '{} video{} {} no title. <a href="{}">Show them</a>.',
-                        untitled,
-                        "" if untitled == 1 else "s",
-                        "has" if untitled == 1 else "have",
-                        url,
+                        ngettext(
+                            '{count} video has no title. <a href="{url}">Show it</a>.',
+                            '{count} videos have no title. <a href="{url}">Show them</a>.',
+                            untitled,
+                        ),
+                        count=untitled,
+                        url=url,
                     ),
                 )
         return super().changelist_view(request, extra_context)

@@ -229,10 +229,6 @@ class Video(models.Model):
         return self.ref.embed_url()
 
     @property
-    def watch_url(self) -> str:
-        return self.ref.watch_url()
-
-    @property
     def missing_title(self) -> bool:
         return not self.title.strip()
 

@@ -39,12 +39,12 @@ class OEmbed:
 
 def oembed_endpoint(provider_name: str) -> str | None:
     """Return the oEmbed endpoint for a provider (settings may point it elsewhere)."""
-    overrides = getattr(settings, "CLOSER_OEMBED_ENDPOINTS", {})
+    overrides = settings.CLOSER_OEMBED_ENDPOINTS
     return overrides.get(provider_name) or get_provider(provider_name).oembed_endpoint
 
 
 def oembed_timeout() -> float:
-    return float(getattr(settings, "CLOSER_OEMBED_TIMEOUT", 3))
+    return settings.CLOSER_OEMBED_TIMEOUT
 
 
 def fetch_oembed(ref: VideoRef) -> OEmbed:

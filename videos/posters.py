@@ -23,12 +23,11 @@ from videos.providers import get_provider
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 WIDTHS = (480, 960)
-MAX_POSTER_BYTES = 5 * 1024 * 1024
 
 
 def poster_max_bytes() -> int:
     """Return the largest poster accepted, downloaded or uploaded (CLOSER_POSTER_MAX_BYTES)."""
-    return getattr(settings, "CLOSER_POSTER_MAX_BYTES", MAX_POSTER_BYTES)
+    return settings.CLOSER_POSTER_MAX_BYTES
 
 
 # Far below Pillow's own bomb limit: a poster never needs more than a 4K frame.

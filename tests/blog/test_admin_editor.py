@@ -125,10 +125,11 @@ class TestEditorPage:
 
 
 class TestPublishingActions:
-    def changelist_action(self, client, action, posts, **extra):
+    def changelist_action(self, client, action, posts, follow=False, **extra):
         return client.post(
             "/admin/blog/post/",
             {"action": action, "_selected_action": [p.pk for p in posts], **extra},
+            follow=follow,
         )
 
     def test_publish_now(self, editor_client, draft, scheduled):
@@ -137,6 +138,15 @@ class TestPublishingActions:
         draft.refresh_from_db()
         scheduled.refresh_from_db()
         assert draft.is_published and scheduled.is_published
+
+    def test_action_messages_count_in_words(self, editor_client, make_post):
+        one, two = make_post(), make_post()
+        done = self.changelist_action(editor_client, "unpublish", [one], follow=True)
+        assert "Unpublished 1 post." in done.content.decode()
+        done = self.changelist_action(editor_client, "unpublish", [one, two], follow=True)
+        assert "Unpublished 1 post." in done.content.decode()  # one was a draft already
+        done = self.changelist_action(editor_client, "publish_now", [one, two], follow=True)
+        assert "Published 2 posts." in done.content.decode()
 
     def test_publish_now_keeps_the_date_of_published_posts(self, editor_client, make_post):
         post = make_post()
@@ -191,6 +201,6 @@ class TestPublishingActions:
     def test_status_column(self, editor_client, make_post, draft, scheduled):
         make_post(title="Out now")
         html = editor_client.get("/admin/blog/post/").content.decode()
-        local = timezone.localtime(scheduled.published_at).strftime("%-d %b %Y, %H:%M")
-        assert f"Scheduled for {local}" in html
+        local = timezone.localtime(scheduled.published_at)
+        assert f"Scheduled for {local.day} {local:%b %Y, %H:%M}" in html
         assert ">Draft<" in html and ">Published<" in html

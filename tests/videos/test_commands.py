@@ -34,20 +34,20 @@ def test_refresh_retries_only_the_missing_and_failed(provider):
     provider.oembed("vimeo", {"title": "Vimeo one", "thumbnail_url": f"{provider.url}/poster.jpg"})
     code, out, err = run("refresh_videos")
     assert code == 1
-    assert "Refreshed 1 video(s); 1 failed." in out and "HTTP 500" in err
+    assert "Refreshed 1 video; 1 failed." in out and "HTTP 500" in err
     # Later the provider is back: only the failed one is asked again.
     provider.requests.clear()
     provider.oembed(
         "youtube", {"title": "YouTube one", "thumbnail_url": f"{provider.url}/poster.jpg"}
     )
     code, out, _ = run("refresh_videos")
-    assert code == 0 and "Refreshed 1 video(s); 0 failed." in out
+    assert code == 0 and "Refreshed 1 video; 0 failed." in out
     assert provider.asked_for("/oembed/vimeo") == []
     assert set(Video.objects.values_list("title", flat=True)) == {"YouTube one", "Vimeo one", ""}
     # --all asks everyone again (the direct file has nothing to ask).
     provider.requests.clear()
     code, out, _ = run("refresh_videos", "--all")
-    assert "Refreshed 3 video(s); 0 failed." in out
+    assert "Refreshed 3 videos; 0 failed." in out
     assert (
         len(provider.asked_for("/oembed/youtube")) == len(provider.asked_for("/oembed/vimeo")) == 1
     )
@@ -60,7 +60,7 @@ def test_check_videos_flags_removed_private_and_unembeddable(provider):
     provider.oembed("vimeo", status_answer(403))
     provider.oembed("dailymotion", status_answer(503))
     code, out, err = run("check_videos")
-    assert "Checked 3 video(s): 0 playable, 2 flagged, 1 could not be checked." in out
+    assert "Checked 3 videos: 0 playable, 2 flagged, 1 could not be checked." in out
     assert "This video is no longer available on YouTube." in out
     assert "Vimeo no longer lets this video play on other sites." in out
     assert "HTTP 503" in err

@@ -148,3 +148,12 @@ def test_admin_pages_use_no_inline_styles(staff_client, video):
     for url in ("/admin/videos/video/", change_url(video)):
         html = staff_client.get(url).content.decode()
         assert " style=" not in html
+
+
+def test_a_transcript_address_without_a_scheme_is_read_as_https(staff_client, video):
+    response = staff_client.post(
+        change_url(video), form_data(video, title="Named", transcript_url="example.org/lyrics")
+    )
+    assert response.status_code == 302
+    video.refresh_from_db()
+    assert video.transcript_url == "https://example.org/lyrics"

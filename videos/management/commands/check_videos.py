@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from videos.fetch import FetchError
 from videos.models import Video
@@ -28,7 +29,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"{video} ({video.key}): {video.unavailable_note}")
             else:
                 counts["ok"] += 1
-        self.stdout.write(
-            f"Checked {sum(counts.values())} video(s): {counts['ok']} playable, "
-            f"{counts['flagged']} flagged, {counts['unknown']} could not be checked."
+        checked = sum(counts.values())
+        summary = ngettext(
+            "Checked %(checked)d video: %(ok)d playable, %(flagged)d flagged, "
+            "%(unknown)d could not be checked.",
+            "Checked %(checked)d videos: %(ok)d playable, %(flagged)d flagged, "
+            "%(unknown)d could not be checked.",
+            checked,
         )
+        self.stdout.write(summary % {"checked": checked, **counts})

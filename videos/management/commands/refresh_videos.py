@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from videos.models import Video
 from videos.services import video_refresh_metadata
@@ -23,7 +24,12 @@ class Command(BaseCommand):
                 self.stderr.write(warning)
             else:
                 done += 1
-        self.stdout.write(f"Refreshed {done} video(s); {failed} failed.")
+        summary = ngettext(
+            "Refreshed %(done)d video; %(failed)d failed.",
+            "Refreshed %(done)d videos; %(failed)d failed.",
+            done,
+        )
+        self.stdout.write(summary % {"done": done, "failed": failed})
         if failed:
             # A non-zero exit lets cron or CI notice that something needs another try.
             raise SystemExit(1)
