@@ -10,7 +10,7 @@ PORT ?= 8000
 POSTGRES_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/closer)
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres setup setup-dev browser-deps migrate demo lint bench serve clean
+.PHONY: run test test-fast test-sqlite test-postgres setup setup-dev browser-deps migrate demo lint bench serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,8 +69,14 @@ test: setup-dev
 	if [ $$status = 0 ]; then echo "== All test runs passed =="; else echo "== A test run FAILED (see above) =="; fi; \
 	exit $$status
 
-# Production settings from the shell are left out: tests choose their own.
-TEST_ENV := env -u DATABASE_URL -u REDIS_URL -u S3_BUCKET -u SECRET_KEY -u DEBUG
+# The quick edit-test loop: SQLite only, without the tests marked slow (browser, HTML checker,
+# ops, subprocesses). `make test` still runs everything.
+test-fast: $(VENV)/.dev
+	$(TEST_ENV) $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS)
+
+# Production settings from the shell are left out: tests choose their own (pytest.ini names
+# config.test_settings; an exported DJANGO_SETTINGS_MODULE would win over it).
+TEST_ENV := env -u DATABASE_URL -u REDIS_URL -u S3_BUCKET -u SECRET_KEY -u DEBUG -u DJANGO_SETTINGS_MODULE
 
 test-sqlite: setup-dev
 	@echo "== Test suite on SQLite =="

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from itertools import count
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +11,18 @@ from django.utils import timezone
 from blog.models import Post
 
 _numbers = count(1)
+
+TESTS = Path(__file__).resolve().parent
+# Whole folders of real-world checks: a browser, the HTML checker and axe, backups, S3, Redis,
+# SQLite under several processes. `pytest -m "not slow"` (make test-fast) leaves them out.
+SLOW_FOLDERS = {"browser", "quality", "ops"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        folder = item.path.resolve().relative_to(TESTS).parts[0]
+        if folder in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

@@ -64,6 +64,7 @@ SCALED_OUT = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extra", [{}, SCALED_OUT], ids=["one-machine", "scaled-out"])
 def test_deploy_check_reports_nothing(tmp_path, extra):
     result = run(
@@ -74,6 +75,7 @@ def test_deploy_check_reports_nothing(tmp_path, extra):
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_healthz_reports_a_database_that_does_not_answer(tmp_path):
     # Port 1 on this machine: nothing listens, so the connection is refused at once.
     code = (
@@ -171,6 +173,7 @@ def gunicorn(tmp_path_factory):
     server.stop()
 
 
+@pytest.mark.slow
 class TestGunicorn:
     def test_healthz_answers_over_plain_http(self, gunicorn):
         response = gunicorn.request("GET", "/healthz", https=False)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Each case starts a fresh interpreter: left out of the quick loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 # Variables the settings read; a case starts without any of them unless it sets them.
 SETTINGS_VARS = (
