@@ -25,8 +25,8 @@ from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
-from blog.management.commands.backup import EXCLUDED, storage_files
 from blog.models import Post, PostVideo
+from core.backup import EXCLUDED, storage_files
 from videos.posters import poster_renditions
 from videos.services import video_get_or_create_from_url, video_set_poster
 
@@ -139,7 +139,7 @@ def test_restore_refuses_a_database_with_content_unless_told_to_replace(site, tm
     call_command("backup", str(archive), stdout=io.StringIO())
     Post.objects.filter(title="Next month").update(title="Changed after the backup")
 
-    with pytest.raises(CommandError, match="already has posts or users"):
+    with pytest.raises(CommandError, match="already has content or users"):
         call_command("restore", str(archive), stdout=io.StringIO())
     assert Post.objects.filter(title="Changed after the backup").exists()
 
