@@ -267,3 +267,63 @@ class TestGunicorn:
         probe = next(e for e in access if e.get("query") == "probe=logs")
         assert (probe["method"], probe["path"], probe["status"]) == ("GET", "/healthz", 200)
         assert isinstance(probe["duration_ms"], int)
+
+
+THROTTLE_SETUP = f"""
+import django
+django.setup()
+from django.core.management import call_command
+from django.contrib.auth import get_user_model
+call_command("migrate", verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)
+get_user_model().objects.create_superuser("boss", password="{ADMIN_PASSWORD}")
+"""
+
+
+def test_login_throttle_holds_across_two_servers_on_one_sqlite_file(tmp_path):
+    """Issue 11 #8: with SQLite and no REDIS_URL, two gunicorns (two processes, as two workers
+    are) share the failure count: the limit holds, and the right password is then refused."""
+    env = production_env(
+        tmp_path,
+        GUNICORN_BIND="127.0.0.1:0",
+        WEB_CONCURRENCY="1",
+        GUNICORN_THREADS="2",
+        LOGIN_FAILURE_LIMIT="4",
+    )
+    setup = run(
+        [PYTHON, "-c", THROTTLE_SETUP], {**env, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    )
+    assert setup.returncode == 0, setup.stderr
+    servers = [Gunicorn(env), Gunicorn(env)]
+    try:
+        login = servers[0].request("GET", "/admin/login/")
+        token = re.search(r"csrftoken=([^;]+)", login.getheader("Set-Cookie")).group(1)
+        form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+
+        def attempt(server, password):
+            return server.request(
+                "POST",
+                "/admin/login/?next=/admin/",
+                headers={
+                    "Cookie": f"csrftoken={token}",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Origin": f"https://{HOST}",
+                    "Referer": f"https://{HOST}/admin/login/",
+                },
+                body=f"csrfmiddlewaretoken={form_token}&username=boss&password={password}"
+                "&next=/admin/",
+            )
+
+        # Four failures, two on each server: each process alone has seen only two.
+        for number in range(4):
+            response = attempt(servers[number % 2], "wrong")
+            assert response.status == 200, response.text[:300]
+            assert "correct username and password" in response.text
+        for server in servers:
+            refused = attempt(server, ADMIN_PASSWORD)
+            assert refused.status == 429, refused.text[:300]
+            assert "Too many failed login attempts" in refused.text
+            assert refused.getheader("Retry-After")
+    finally:
+        for server in servers:
+            server.stop()
