@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import strip_tags
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from blog import images, services
 from blog.models import WORDS_PER_MINUTE, Image, Post, Tag
@@ -106,6 +106,7 @@ def _post_for_writer(request, model_admin, object_id) -> Post:
     return post
 
 
+@require_safe
 def revisions(request, model_admin, object_id):
     """Show a post's revisions, newest first, each with what it changed."""
     post = _post_for_writer(request, model_admin, object_id)

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.methods.RefuseTraceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -270,8 +271,9 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
 # Use the proxy's X-Forwarded-For (last hop) as the client address for the login throttle.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
-# Admin login throttle (core.throttle, counted in the database): after this many failures from one address for one user
-# name (or four times as many from one address), logins are refused for the window.
+# Admin login throttle (core.throttle, counted in the database): after this many failures from
+# one address for one user name (or four times as many from one address), logins are refused
+# for the window.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 

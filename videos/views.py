@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from blog.models import Post
@@ -42,6 +43,7 @@ class VideoDetailView(DetailView):
         )
 
 
+@require_safe
 def video_sitemap(request):
     """A video sitemap: each published post with the videos it shows."""
     return render(
