@@ -8,7 +8,7 @@ is the same cache without the safety net, for /healthz, which must see the outag
 """
 
 import logging
-import threading
+import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -30,27 +30,35 @@ class _Strict:
 
 
 class FailSoftRedisCache(RedisCache):
-    """RedisCache whose reads miss and writes are dropped, with a log line, while Redis is down."""
+    """RedisCache whose reads miss and writes are dropped, with a log line, while Redis is down.
+
+    After a failure it does not try Redis again for RETRY_AFTER seconds (a top-level CACHES
+    key, default 2): an unreachable host costs one connect timeout per interval, not one per
+    cache call.
+    """
 
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._outage = threading.Event()
+        self._retry_after = float(params.get("RETRY_AFTER", 2))
+        self._down_until = None  # monotonic time before which Redis is not tried
 
     @property
     def strict(self):
         return _Strict(self)
 
     def _soft(self, operation, fallback, *args, **kwargs):
+        if self._down_until is not None and time.monotonic() < self._down_until:
+            return fallback
         try:
             result = getattr(super(), operation)(*args, **kwargs)
         except RedisError as error:
-            if not self._outage.is_set():
-                self._outage.set()
+            if self._down_until is None:
                 logger.warning("Cache unavailable, carrying on without it: %s", error)
+            self._down_until = time.monotonic() + self._retry_after
             return fallback
-        if self._outage.is_set():
-            self._outage.clear()
-            logger.warning("Cache available again.")
+        if self._down_until is not None:
+            self._down_until = None
+            logger.info("Cache available again.")
         return result
 
     # As an empty cache would answer: reads miss, add and touch fail, writes are dropped.

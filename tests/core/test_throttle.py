@@ -101,8 +101,8 @@ def test_user_model_has_no_lockout_side_effects(make_user, client, settings):
 
 
 @pytest.mark.django_db
-def test_counts_are_shared_by_separate_database_connections(make_user, client, settings):
-    """What one worker counted, another sees: the counts live in the database, not the process."""
+def test_counts_live_in_the_database_not_the_process(make_user, client, settings):
+    """What one worker counted, another sees (two real servers: tests/test_production.py)."""
     settings.LOGIN_FAILURE_LIMIT = 3
     make_user(username="editor", password="the-right-password-1", is_staff=True)
     throttle.record_failure("192.0.2.5", "editor")
