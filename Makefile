@@ -34,7 +34,7 @@ node_modules/.installed: package.json
 	touch $@
 
 # Browser tests drive Debian's chromium through Playwright (no browser download); the HTML
-# checker needs Java.
+# checker needs Java; the Redis tests start their own redis-server.
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests..."; \
@@ -44,6 +44,10 @@ browser-deps:
 		echo "Installing Java for the HTML checker (vnu.jar)..."; \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; fi; }
+	@command -v redis-server >/dev/null 2>&1 || { \
+		echo "Installing redis-server for the Redis tests (they start their own)..."; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; fi; }
 
 migrate: setup
 	mkdir -p var/static var/media

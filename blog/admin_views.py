@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from blog import images, services
 from blog.models import WORDS_PER_MINUTE, Image, Post, Tag
@@ -107,6 +107,7 @@ def _post_for_writer(request, model_admin, object_id) -> Post:
     return post
 
 
+@require_safe
 def revisions(request, model_admin, object_id):
     """Show a post's revisions, newest first, each with what it changed."""
     post = _post_for_writer(request, model_admin, object_id)

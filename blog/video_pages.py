@@ -6,6 +6,7 @@ post shows it, and the page lists those posts. ``videos`` knows nothing about po
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from blog.models import Post
@@ -64,6 +65,7 @@ class VideoDetailView(DetailView):
         return _list_essays(video)
 
 
+@require_safe
 def video_sitemap(request):
     """A video sitemap: each published post with the videos it shows."""
     return render(

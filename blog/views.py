@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from blog import search as post_search
@@ -71,6 +71,7 @@ class PostDetailView(DetailView):
         return response
 
 
+@require_safe
 def tag_index(request):
     """Every tag that has published posts, the most used first."""
     tags = (
@@ -155,6 +156,7 @@ class TagSelection:
         return text
 
 
+@require_safe
 def tag_filter(request, slugs: list[str], excluded: list[str] = ()):
     """Posts that carry every tag in the URL and none of the excluded ones, to narrow further."""
     selection = TagSelection.from_slugs(slugs, excluded)
@@ -192,6 +194,7 @@ def tag_filter(request, slugs: list[str], excluded: list[str] = ()):
     return render(request, "blog/tag_filter.html", context)
 
 
+@require_safe
 def archive_index(request):
     """Every month with published posts, newest first, with how many posts each has."""
     months = (
@@ -251,6 +254,7 @@ class AuthorView(PublishedPostsMixin, ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+@require_safe
 def search(request):
     """Search published posts; any query, however odd, gets a page rather than an error."""
     query = post_search.clean_query(request.GET.get("q", ""))
@@ -269,7 +273,7 @@ def search(request):
     return render(request, "blog/search.html", context)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """Tell crawlers where the sitemaps are and keep them out of the admin."""
     sitemaps = [seo.absolute_url(reverse("blog:sitemap"))]

@@ -116,12 +116,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "csp",
+    "core",
     "blog",
     "videos",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.methods.RefuseTraceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,8 +132,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "blog.security.PermissionsPolicyMiddleware",
-    "blog.security.LoginThrottleMiddleware",
+    "core.headers.PermissionsPolicyMiddleware",
+    "core.throttle.LoginThrottleMiddleware",
     "blog.middleware.OldURLRedirectMiddleware",
 ]
 
@@ -147,7 +149,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "blog.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -193,12 +195,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # While Redis is away reads miss and writes are dropped (logged), instead of a 500.
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "closer"),
+            # A Redis that stops answering must cost a request a second, not a worker timeout.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    # Sessions read from Redis and survive a Redis restart because they are also in the database.
+    # Sessions read from Redis and survive a Redis restart because they are also in the
+    # database; during an outage they are read from the database alone.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -249,6 +255,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TAGGIT_CASE_INSENSITIVE = True
 
 LOGIN_URL = "admin:login"
+# Where a login lands when its next= is missing or points off the site.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Closer
 POSTS_PER_PAGE = env_int("POSTS_PER_PAGE", 10)
@@ -290,8 +298,9 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
 # Use the proxy's X-Forwarded-For (last hop) as the client address for the login throttle.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
-# Admin login throttle (blog.security): after this many failures from one address for one user
-# name (or four times as many from one address), logins are refused for the window.
+# Admin login throttle (core.throttle, counted in the database): after this many failures from
+# one address for one user name (or four times as many from one address), logins are refused
+# for the window.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
-from blog.health import healthz
+from core.health import healthz
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = settings.SITE_NAME
@@ -17,6 +18,7 @@ urlpatterns = [
 ]
 
 
+@require_safe
 def media(request, path):
     """Serve an uploaded file from MEDIA_ROOT, read per request so tests can move it."""
     return serve(request, path, document_root=settings.MEDIA_ROOT)

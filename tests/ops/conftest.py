@@ -1,12 +1,18 @@
-"""Fixtures for the operations tests: a real local S3 server, Redis, throwaway databases."""
+"""Fixtures for the operations tests: a real local S3 server, Redis servers of their own,\nthrowaway databases."""
 
 import copy
 import json
 import logging
+import shutil
+import socket
+import subprocess
+import time
 import uuid
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import redis
 
 from config.media import media_settings
 
@@ -72,18 +78,87 @@ def public_read_policy(bucket: str) -> dict:
     }
 
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+class RedisServer:
+    """A redis-server of the test's own on a free port, with no persistence, in a temp folder.
+
+    stop() and start() again on the same port stand for an outage and the recovery.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed; Redis tests skipped.")
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+        )
+        client = self.client()
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.RedisError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    pytest.fail(f"redis-server did not start on port {self.port}")
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url, socket_connect_timeout=2)
+
+
+@pytest.fixture(scope="session")
+def redis_process(tmp_path_factory):
+    """One Redis of the suite's own for the tests that only use it."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
-def redis_server():
-    """Return a client for the test Redis database, or skip saying Redis is not reachable."""
-    import redis
+def redis_outage_server(tmp_path):
+    """A Redis for one test that may stop it (an outage) and start it again."""
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
-    url = REDIS_URL
-    client = redis.Redis.from_url(url, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.skip(f"Redis is not reachable at {url} ({error}); Redis tests skipped.")
-    return client
+
+@pytest.fixture
+def redis_server(redis_process):
+    """Return a client for the suite's own Redis."""
+    return redis_process.client()

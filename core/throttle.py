@@ -1,24 +1,34 @@
-"""Security middleware: the Permissions-Policy header and the admin login throttle.
+"""The admin login throttle.
 
-The throttle counts failed logins in the cache (Redis when configured, so every gunicorn worker
-and host sees the same counts) for one address + user name, and for one address overall. Past
-the limit, logins from there are refused for LOGIN_FAILURE_WINDOW seconds, even with the right
-password, with a message that says so.
+Failed logins are counted in the database (core.LoginThrottle), so every gunicorn worker and
+process sees the same counts with SQLite on one machine as with PostgreSQL on several, and a
+Redis outage does not open or break it. Counts are kept for one address + user name and for one
+address overall. Past the limit, logins from there are refused for LOGIN_FAILURE_WINDOW seconds,
+even with the right password, with a message that says so. When the database cannot record or
+answer, the throttle lets the attempt through and logs it: logging in must not depend on it.
 """
 
 import hashlib
+import logging
 import math
 import time
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import ngettext
+
+from core.models import LoginThrottle
+
+logger = logging.getLogger(__name__)
 
 # One address may try several user names (a typo, a colleague's account) before it is stopped.
 ADDRESS_LIMIT_FACTOR = 4
@@ -29,23 +39,13 @@ def now() -> float:
     return time.time()
 
 
-class PermissionsPolicyMiddleware:
-    """Add the Permissions-Policy header from settings.PERMISSIONS_POLICY."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        policy = getattr(settings, "PERMISSIONS_POLICY", "")
-        if policy:
-            response.headers.setdefault("Permissions-Policy", policy)
-        return response
+def _moment() -> datetime:
+    return datetime.fromtimestamp(now(), tz=UTC)
 
 
 def client_address(request) -> str:
     """Return the client's IP address; behind a trusted proxy, the one it saw."""
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
+    if settings.TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         # The proxy appends the address it saw; anything before it the client could forge.
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
@@ -58,50 +58,73 @@ def _scopes(address: str, username: str) -> list[tuple[str, int]]:
     """Return the counters a login attempt falls under, with their limits."""
     limit = settings.LOGIN_FAILURE_LIMIT
     user = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    # A forwarded address is whatever the proxy wrote: bound it to the column.
+    address = address[:120]
     return [(f"{address}:{user}", limit), (address, limit * ADDRESS_LIMIT_FACTOR)]
-
-
-def _fail_key(scope: str) -> str:
-    return f"login-throttle:fail:{scope}"
-
-
-def _lock_key(scope: str) -> str:
-    return f"login-throttle:lock:{scope}"
 
 
 def locked_until(address: str, username: str) -> float | None:
     """Return when logins for this address and user name open again, or None if they may try."""
-    latest = None
-    for scope, _limit in _scopes(address, username):
-        until = cache.get(_lock_key(scope))
-        if until is None:
-            continue
-        if until <= now():
-            cache.delete_many([_lock_key(scope), _fail_key(scope)])
-            continue
-        latest = max(latest or until, until)
-    return latest
+    scopes = [scope for scope, _limit in _scopes(address, username)]
+    try:
+        locks = LoginThrottle.objects.filter(scope__in=scopes, locked_until__gt=_moment())
+        latest = max(locks.values_list("locked_until", flat=True), default=None)
+    except DatabaseError as error:
+        logger.warning("Login throttle unavailable, letting the attempt through: %s", error)
+        return None
+    return latest.timestamp() if latest else None
 
 
 def record_failure(address: str, username: str) -> None:
     """Count a failed login; lock the address (and user name) once a limit is reached."""
-    window = settings.LOGIN_FAILURE_WINDOW
-    for scope, limit in _scopes(address, username):
-        key = _fail_key(scope)
-        cache.add(key, 0, timeout=window)
-        try:
-            failures = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
-            failures = 1
-        if failures >= limit:
-            cache.set(_lock_key(scope), now() + window, timeout=window)
+    try:
+        for scope, limit in _scopes(address, username):
+            _count_failure(scope, limit)
+        _forget_expired()
+    except DatabaseError as error:
+        logger.warning("Login throttle could not count a failed login: %s", error)
+
+
+def _count_failure(scope: str, limit: int) -> None:
+    moment, window = _moment(), timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+    rows = LoginThrottle.objects.select_for_update()
+    # Row locks (PostgreSQL) or the write lock taken at BEGIN (SQLite, IMMEDIATE) make the
+    # read-increment-write one step, however many workers count at once.
+    with transaction.atomic():
+        counter = rows.filter(scope=scope).first()
+        if counter is None:
+            try:
+                with transaction.atomic():
+                    counter = LoginThrottle.objects.create(scope=scope, counting_until=moment)
+            except IntegrityError:  # another worker created it first
+                counter = rows.get(scope=scope)
+        locked = counter.locked_until is not None and counter.locked_until > moment
+        if counter.counting_until <= moment and not locked:
+            counter.failures, counter.counting_until, counter.locked_until = (
+                0,
+                moment + window,
+                None,
+            )
+        counter.failures += 1
+        if counter.failures >= limit:
+            counter.locked_until = counter.counting_until = moment + window
+        counter.save()
+
+
+def _forget_expired() -> None:
+    moment = _moment()
+    LoginThrottle.objects.filter(counting_until__lte=moment).filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lte=moment)
+    ).delete()
 
 
 def record_success(address: str, username: str) -> None:
     """Forget this address's failures for this user name after a good login."""
     scope, _limit = _scopes(address, username)[0]
-    cache.delete_many([_lock_key(scope), _fail_key(scope)])
+    try:
+        LoginThrottle.objects.filter(scope=scope).delete()
+    except DatabaseError as error:
+        logger.warning("Login throttle could not forget earlier failures: %s", error)
 
 
 def _on_login_failed(sender, credentials, request=None, **kwargs):
@@ -144,11 +167,13 @@ class LoginThrottleMiddleware:
     def _refuse(self, request, until: float):
         seconds = max(1, math.ceil(until - now()))
         minutes = math.ceil(seconds / 60)
-        message = (
-            "Too many failed login attempts. Logging in is blocked for "
-            f"{minutes} more minute{'s' if minutes != 1 else ''}; "
-            "check the user name and password, then try again later."
-        )
+        message = ngettext(
+            "Too many failed login attempts. Logging in is blocked for %(minutes)d more minute; "
+            "check the user name and password, then try again later.",
+            "Too many failed login attempts. Logging in is blocked for %(minutes)d more minutes; "
+            "check the user name and password, then try again later.",
+            minutes,
+        ) % {"minutes": minutes}
         context = {
             **admin.site.each_context(request),
             "title": "Log in",
