@@ -27,7 +27,7 @@ from PIL import Image
 
 from blog.management.commands.backup import EXCLUDED, storage_files
 from blog.models import Post, PostVideo
-from videos.posters import poster_renditions
+from videos.posters import poster_clean
 from videos.services import video_get_or_create_from_url, video_set_poster
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def site(make_post, make_user):
     essay.save()
     video, ref = video_get_or_create_from_url(url="https://vimeo.com/76979871")
     video.title = "Behind the scenes"
-    video_set_poster(video=video, renditions=poster_renditions(picture("JPEG", (1280, 720))))
+    video_set_poster(video=video, picture=poster_clean(picture("JPEG", (1280, 720))))
     video.save()
     PostVideo.objects.create(post=essay, video=video, caption="The making of", position=0)
     make_post(title="Secret draft", status=Post.Status.DRAFT, published_at=None, tags=["1990s"])

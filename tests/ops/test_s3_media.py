@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from PIL import Image
 
 from blog.models import Post
-from videos.posters import poster_renditions
+from videos.posters import poster_clean
 from videos.services import video_get_or_create_from_url, video_set_poster
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_video_poster_saved_by_the_videos_code_lands_in_the_bucket(
 ):
     video, _ref = video_get_or_create_from_url(url="https://www.youtube.com/watch?v=4JkIs37a2JE")
     video.title = "Virtual Insanity"
-    video_set_poster(video=video, renditions=poster_renditions(picture("JPEG", (1280, 720))))
+    video_set_poster(video=video, picture=poster_clean(picture("JPEG", (1280, 720))))
     video.save()
     keys = bucket_keys(s3_client, s3_media.bucket)
     stored = [item["name"] for item in video.poster_renditions]
