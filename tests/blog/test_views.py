@@ -551,9 +551,7 @@ def test_authors_preview_only_their_own_drafts(client, make_user, make_post):
     assert client.get(other.get_absolute_url()).status_code == 404
 
 
-def test_featured_image_is_responsive_on_the_card_and_the_post_page(
-    client, make_post, make_image
-):
+def test_featured_image_is_responsive_on_the_card_and_the_post_page(client, make_post, make_image):
     cover = make_image(size=(1200, 675), fmt="JPEG", alt_text="A grey room with a couch")
     post = make_post(title="With a cover", featured_image=cover)
     card = client.get("/").content.decode()
