@@ -26,6 +26,7 @@ django.setup()
 from io import BytesIO  # noqa: E402
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.files.storage import default_storage  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -33,7 +34,8 @@ from PIL import Image  # noqa: E402
 
 from blog.models import Post  # noqa: E402
 from videos.embed import expand_placeholders  # noqa: E402
-from videos.posters import poster_renditions  # noqa: E402
+from videos.models import Video  # noqa: E402
+from videos.posters import poster_clean  # noqa: E402
 from videos.services import video_set_poster  # noqa: E402
 
 
@@ -64,11 +66,16 @@ def main():
     buffer = BytesIO()
     Image.new("RGB", (1280, 720), (120, 40, 30)).save(buffer, "JPEG", quality=90)
     start = time.perf_counter()
-    renditions = poster_renditions(buffer.getvalue())
+    poster = poster_clean(buffer.getvalue())
+    sample = Video(provider="youtube", video_id="bench")
+    video_set_poster(video=sample, picture=poster)
+    renditions = sample.poster_renditions
     print(
         f"poster: 1280x720 JPEG ({len(buffer.getvalue())} B) -> {len(renditions)} renditions "
         f"in {(time.perf_counter() - start) * 1000:.0f} ms: "
-        + ", ".join(f"{r.format} {r.width}w {len(r.content)} B" for r in renditions)
+        + ", ".join(
+            f"{r['format']} {r['width']}w {default_storage.size(r['name'])} B" for r in renditions
+        )
     )
 
     author = get_user_model().objects.create_user("bench")
@@ -87,7 +94,7 @@ def main():
     )
     for video in post.embedded_videos.all():
         video.title = f"Video {video.video_id}"
-        video_set_poster(video=video, renditions=renditions)
+        video_set_poster(video=video, picture=poster)
         video.save()
     videos = list(post.embedded_videos.all())
     html = expand_placeholders(post.body_html, videos)

@@ -27,6 +27,8 @@ from blog.models import Image, Post, PostVideo, Tag
 from videos.services import videos_fetch_missing_metadata
 
 SAFE_IMAGE_FIELDS = {models.ImageField: {"form_class": SafeImageFormField}}
+# Uploading a featured image adds a library image: only for those who may add one.
+UPLOAD_FIELDS = ("featured_image_upload", "featured_image_alt")
 
 
 def can_publish(request) -> bool:
@@ -70,13 +72,25 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "excerpt", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["featured_image_preview", "created_at", "updated_at"]
+    raw_id_fields = ["featured_image"]
     inlines = [PostVideoInline]
     actions = ["publish_now", "unpublish", "schedule"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "body_format", "excerpt", "tags"]}),
         ("Publishing", {"fields": ["status", "published_at", "author"]}),
-        ("Featured image", {"fields": ["featured_image", "featured_image_alt"]}),
+        (
+            "Featured image",
+            {
+                "fields": [
+                    "featured_image_preview",
+                    "featured_image",
+                    "featured_image_upload",
+                    "featured_image_alt",
+                ],
+                "description": "Pick an image from the library (🔍) or upload a new one.",
+            },
+        ),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -123,6 +137,22 @@ class PostAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request):
         return can_publish(request)
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.has_perm("blog.add_image"):
+            for name in UPLOAD_FIELDS:
+                form.base_fields.pop(name, None)
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm("blog.add_image"):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in UPLOAD_FIELDS]})
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not can_publish(request):
@@ -143,6 +173,13 @@ class PostAdmin(admin.ModelAdmin):
             was = before or {"status": Post.Status.DRAFT, "published_at": None}
             if obj.status != was["status"] or obj.published_at != was["published_at"]:
                 raise PermissionDenied("Only editors may publish, schedule or unpublish posts.")
+        upload = form.cleaned_data.get("featured_image_upload")
+        if upload:
+            obj.featured_image = services.image_create(
+                file=upload,
+                alt_text=form.cleaned_data["featured_image_alt"],
+                uploaded_by=request.user,
+            )
         obj.save(revised_by=request.user)
 
     def save_related(self, request, form, formsets, change):
@@ -151,6 +188,15 @@ class PostAdmin(admin.ModelAdmin):
         videos = {*post.embedded_videos.all(), *post.videos.all()}
         for warning in videos_fetch_missing_metadata(videos=videos):
             messages.warning(request, warning)
+
+    @admin.display(description="Now")
+    def featured_image_preview(self, post):
+        if not post.featured_image:
+            return "—"
+        return format_html(
+            '<img class="closer-thumb" src="{}" alt="">',
+            images.image_thumbnail_url(post.featured_image),
+        )
 
     # --- List columns ---
 
@@ -307,7 +353,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Image")
     def thumbnail(self, image):
-        url = images.thumbnail_url(image.file, image.renditions)
+        url = images.image_thumbnail_url(image)
         if not url:
             return "—"
         return format_html('<img class="closer-thumb" src="{}" alt="" loading="lazy">', url)

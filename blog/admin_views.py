@@ -52,7 +52,7 @@ def preview(request, model_admin):
     # Known videos show their title and poster; new URLs show a neutral facade until saved.
     videos = Video.objects.by_keys(keys_in(rendered.html))
     html = expand_placeholders(rendered.html, videos, mode="page")
-    html = images.expand_placeholders(html, mode="page")
+    html = images.expand_placeholders(html, Image.objects.all(), mode="page")
     stats = reading_stats(len(strip_tags(rendered.html).split()))
     return JsonResponse({"html": html, **stats})
 
@@ -90,7 +90,7 @@ def image_picker(request, model_admin):
                     "id": image.pk,
                     "shortcode": image.shortcode,
                     "label": str(image),
-                    "thumbnail": images.thumbnail_url(image.file, image.renditions),
+                    "thumbnail": images.image_thumbnail_url(image),
                 }
                 for image in found[:PICKER_IMAGES]
             ]

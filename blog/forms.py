@@ -5,6 +5,7 @@ from taggit.forms import TagWidget
 
 from blog import images
 from blog.models import Image, Post, PostVideo, Tag
+from pictures.forms import PictureFormField
 from videos.providers import UnsupportedVideoURL, parse_video_url
 from videos.services import video_get_or_create_from_url
 
@@ -45,28 +46,10 @@ class PostVideoForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
-class SafeImageFormField(forms.ImageField):
-    """An image upload checked by blog.images (format allowlist, size and pixel limits).
+class SafeImageFormField(PictureFormField):
+    """A library image upload (format allowlist, size and pixel limits from settings)."""
 
-    Django's own ImageField only runs Pillow's quick verify() and turns every failure,
-    decompression bombs included, into one vague message; this says what is wrong.
-    """
-
-    default_error_messages = {"invalid_image": "Upload a JPEG, PNG, WebP or GIF image."}
-
-    def to_python(self, data):
-        upload = forms.FileField.to_python(self, data)
-        if upload is None:
-            return None
-        clean = images.clean_upload(upload)
-        upload.content_type = images.MIME_TYPES[clean.format]
-        return upload
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        if isinstance(widget, forms.FileInput):
-            attrs["accept"] = ",".join(images.MIME_TYPES[f] for f in images.ALLOWED_FORMATS)
-        return attrs
+    rules = staticmethod(images.image_rules)
 
 
 class BodyEditorWidget(forms.Textarea):
@@ -103,10 +86,40 @@ class TagSuggestWidget(TagWidget):
 
 
 class PostAdminForm(forms.ModelForm):
+    """The post form; a featured image is picked from the library or uploaded into it here."""
+
+    featured_image_upload = SafeImageFormField(
+        label="Or upload a new one",
+        required=False,
+        help_text=(
+            "JPEG, PNG, WebP or GIF. It joins the image library; metadata such as GPS "
+            "position is removed and the orientation applied."
+        ),
+    )
+    featured_image_alt = forms.CharField(
+        label="Description of the new image",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "vTextField closer-wide"}),
+        help_text="What the uploaded image shows, for readers who cannot see it.",
+    )
+
     class Meta:
         model = Post
         fields = "__all__"
         widgets = {"body": BodyEditorWidget, "tags": TagSuggestWidget}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("featured_image_upload"):
+            if not (cleaned.get("featured_image_alt") or "").strip():
+                self.add_error(
+                    "featured_image_alt",
+                    "Describe the featured image for readers who cannot see it.",
+                )
+            # The upload replaces whatever was picked: do not validate the old choice.
+            cleaned["featured_image"] = None
+        return cleaned
 
 
 class ScheduleForm(forms.Form):

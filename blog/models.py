@@ -94,7 +94,7 @@ class PostQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Return posts with what a listing card shows, in a fixed number of queries."""
-        return self.select_related("author").prefetch_related("tags")
+        return self.select_related("author", "featured_image").prefetch_related("tags")
 
     def for_reading(self):
         """Return posts with everything their full body shows: videos, captions, chapters."""
@@ -189,17 +189,16 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    featured_image = models.ImageField(
-        upload_to="featured/%Y/%m/",
+    featured_image = models.ForeignKey(
+        "blog.Image",
+        on_delete=models.SET_NULL,
+        null=True,
         blank=True,
-        validators=[images.validate_image_upload],
-        help_text="JPEG, PNG, WebP or GIF. Metadata such as GPS position is removed on upload.",
-    )
-    featured_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
-    featured_image_alt = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="Describe the image for readers who cannot see it.",
+        related_name="featured_on",
+        help_text=(
+            "A library image shown at the top of the post, on its card and in link previews. "
+            "It needs a description."
+        ),
     )
     tags = TaggableManager(through=TaggedPost, blank=True)
     videos = models.ManyToManyField(
@@ -281,9 +280,12 @@ class Post(models.Model):
 
     def clean(self):
         super().clean()
-        if self.featured_image and not self.featured_image_alt.strip():
+        if self.featured_image and not self.featured_image.alt:
             raise ValidationError(
-                {"featured_image_alt": "Describe the featured image for readers who cannot see it."}
+                {
+                    "featured_image": "This image is marked decorative: a featured image stands "
+                    "for the essay in cards and link previews, so pick one with a description."
+                }
             )
 
     def save(self, *args, revised_by=None, **kwargs):
@@ -300,10 +302,6 @@ class Post(models.Model):
             self.body_html = rendered.html
         loaded = getattr(self, "_loaded", None)
         with transaction.atomic():
-            if self.featured_image and not self.featured_image._committed:
-                self.featured_image_renditions = images.store_upload(self.featured_image)
-            elif not self.featured_image:
-                self.featured_image_renditions = {}
             super().save(*args, **kwargs)
             if rendered is not None:
                 self._sync_embedded_videos(rendered.video_urls)
@@ -422,7 +420,12 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
-    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    renditions = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Stored resized copies: name, format, width and height of each.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -445,6 +448,11 @@ class Image(models.Model):
         return self.alt_text or self.caption or f"Image {self.pk}"
 
     @property
+    def alt(self) -> str:
+        """Return the alt text readers get: empty for a decorative image."""
+        return "" if self.decorative else self.alt_text
+
+    @property
     def shortcode(self) -> str:
         return f"[image:{self.pk}]"
 
@@ -457,6 +465,5 @@ class Image(models.Model):
 
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:
-            self.renditions = images.store_upload(self.file)
-            self.width, self.height = self.renditions["width"], self.renditions["height"]
+            images.image_store_upload(self)
         super().save(*args, **kwargs)

@@ -39,7 +39,9 @@ def author_name(user) -> str:
 
 
 def featured_image_url(post) -> str:
-    return absolute_url(post.featured_image.url) if post.featured_image else ""
+    """Return the featured image's cleaned original as an absolute URL, or ""."""
+    image = post.featured_image
+    return absolute_url(image.file.url) if image and image.file else ""
 
 
 def video_thumbnail_url(video) -> str:
@@ -124,7 +126,9 @@ def post_social(post) -> dict:
         "description": post.summary,
         "url": absolute_url(post.get_absolute_url()),
         "image": featured_image_url(post),
-        "image_alt": post.featured_image_alt,
+        "image_alt": post.featured_image.alt if post.featured_image else "",
+        "image_width": post.featured_image.width if post.featured_image else "",
+        "image_height": post.featured_image.height if post.featured_image else "",
         "published": post.published_at.isoformat() if post.published_at else "",
         "modified": post.updated_at.isoformat(),
         "author": author_name(post.author),

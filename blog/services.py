@@ -1,4 +1,4 @@
-"""Cross-model writes for the blog: publishing, revisions, tag renames and merges."""
+"""Cross-model writes for the blog: publishing, revisions, tag renames and merges, images."""
 
 import difflib
 import re
@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blog.models import Post, RetiredTagSlug, Revision, Tag, TaggedPost
+from blog.models import Image, Post, RetiredTagSlug, Revision, Tag, TaggedPost
 
 # --- Publishing -----------------------------------------------------------------------------
 
@@ -198,3 +198,14 @@ def tag_slugs_for_retired(slugs: list[str]) -> list[str] | None:
         if new not in result:  # two merged tags in one URL become one
             result.append(new)
     return result
+
+
+# --- Images ---------------------------------------------------------------------------------
+
+
+def image_create(*, file, alt_text: str, uploaded_by=None, caption: str = "") -> Image:
+    """Add an uploaded file to the image library, through the same checks as the library's form."""
+    image = Image(file=file, alt_text=alt_text.strip(), caption=caption, uploaded_by=uploaded_by)
+    image.full_clean()
+    image.save()
+    return image

@@ -228,7 +228,7 @@ class ArchiveMixin(PublishedPostsMixin):
 
     def get_dated_items(self):
         date_list, posts, extra = super().get_dated_items()
-        return date_list, posts.prefetch_related("tags"), extra
+        return date_list, posts.select_related("featured_image").prefetch_related("tags"), extra
 
 
 class PostYearArchiveView(ArchiveMixin, YearArchiveView):

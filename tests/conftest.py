@@ -1,14 +1,17 @@
-"""Shared fixtures: factories for users and posts, an isolated media folder."""
+"""Shared fixtures: factories for users, posts and library images, an isolated media folder."""
 
+import io
 from datetime import timedelta
 from itertools import count
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image as PILImage
 
-from blog.models import Post
+from blog.models import Image, Post
 
 _numbers = count(1)
 
@@ -91,6 +94,24 @@ def make_post(db, author):
         if tags:
             post.tags.set(list(tags))
         return post
+
+    return make
+
+
+@pytest.fixture
+def make_image(db):
+    """Create a library image (through the real upload pipeline) from a generated picture."""
+
+    def make(*, size=(1200, 675), fmt="PNG", color="teal", name="cover", **overrides):
+        buffer = io.BytesIO()
+        PILImage.new("RGB", size, color).save(buffer, fmt)
+        extension = {"JPEG": "jpg"}.get(fmt, fmt.lower())
+        fields = {"alt_text": "A test picture"}
+        fields.update(overrides)
+        image = Image(file=SimpleUploadedFile(f"{name}.{extension}", buffer.getvalue()), **fields)
+        image.full_clean()
+        image.save()
+        return image
 
     return make
 

@@ -1,14 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from pictures.forms import PictureFormField
 from videos.fetch import FetchError
 from videos.models import FLAGGED, Video, VideoChapter
-from videos.posters import PosterError, poster_delete, poster_max_bytes, poster_renditions
+from videos.posters import poster_clean, poster_delete, poster_rules
 from videos.services import video_check_health, video_refresh_metadata, video_set_poster
 
 
@@ -48,26 +50,28 @@ class AttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PosterFormField(PictureFormField):
+    """An uploaded poster: the same checks as a downloaded one."""
+
+    rules = staticmethod(poster_rules)
+
+
 class VideoAdminForm(forms.ModelForm):
     # No Meta: the admin builds the fields (VideoAdmin.formfield_overrides reads scheme-less
     # URLs as https) and only adds this class's checks.
+    thumbnail = PosterFormField(
+        label="Poster",
+        required=False,
+        widget=AdminFileWidget,
+        help_text="JPEG, PNG or WebP. Replaces the provider's; clear it to fetch theirs again.",
+    )
 
     def clean_thumbnail(self):
-        """Accept an uploaded poster only if it survives the same checks as a downloaded one."""
+        """Keep the clean poster of a new upload (the field already checked it) for save_model."""
         upload = self.cleaned_data.get("thumbnail")
-        self.renditions = None
+        self.poster = None
         if upload and "thumbnail" in self.changed_data and hasattr(upload, "read"):
-            limit = poster_max_bytes()
-            if upload.size > limit:
-                raise forms.ValidationError(
-                    f"The poster must be under {limit / 1024 / 1024:.0f} MB; this file is "
-                    f"{upload.size / 1024 / 1024:.1f} MB."
-                )
-            upload.seek(0)
-            try:
-                self.renditions = poster_renditions(upload.read())
-            except PosterError as error:
-                raise forms.ValidationError(f"Cannot use this poster: {error}") from None
+            self.poster = poster_clean(upload)
         return upload
 
 
@@ -183,10 +187,10 @@ class VideoAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
-        renditions = getattr(form, "renditions", None)
-        if renditions:
+        poster = getattr(form, "poster", None)
+        if poster:
             # Store our re-encoded copies, never the uploaded file itself.
-            video_set_poster(video=obj, renditions=renditions, source_url="")
+            video_set_poster(video=obj, picture=poster, source_url="")
         elif "thumbnail" in form.changed_data and not obj.thumbnail:
             # Cleared: drop our copies too; the next refresh fetches the provider's again.
             poster_delete(renditions=obj.poster_renditions)

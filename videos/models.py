@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from videos.oembed import oembed_endpoint
+from pictures.pipeline import picture_data
 from videos.providers import PROVIDERS, VideoRef, format_timecode, get_provider
 
 PROVIDER_CHOICES = [(name, provider.label) for name, provider in PROVIDERS.items()]
@@ -185,29 +186,11 @@ class Video(models.Model):
 
     @property
     def poster(self) -> dict | None:
-        """Return what a <picture> needs: srcsets per format, fallback src, width, height."""
-        renditions = [item for item in self.poster_renditions or () if isinstance(item, dict)]
-        jpegs = sorted((r for r in renditions if r.get("format") == "jpeg"), key=_width)
-        if not jpegs:
-            if self.thumbnail:  # a poster stored before renditions existed
-                src = self.thumbnail.url
-                return {
-                    "src": src,
-                    "width": 640,
-                    "height": 360,
-                    "jpeg_srcset": "",
-                    "webp_srcset": "",
-                }
-            return None
-        webps = sorted((r for r in renditions if r.get("format") == "webp"), key=_width)
-        largest = jpegs[-1]
-        return {
-            "src": default_storage.url(largest["name"]),
-            "width": largest["width"],
-            "height": largest["height"],
-            "jpeg_srcset": _srcset(jpegs),
-            "webp_srcset": _srcset(webps),
-        }
+        """Return what the <picture> partial draws (``picture_data``), or None: no file opened."""
+        if not self.poster_renditions and self.thumbnail:
+            # A poster stored before renditions existed: its size was never recorded.
+            return picture_data([], src=self.thumbnail.url, width=640, height=360)
+        return picture_data(self.poster_renditions, storage=default_storage)
 
     @property
     def poster_url(self) -> str:
@@ -231,14 +214,6 @@ class Video(models.Model):
     @property
     def missing_title(self) -> bool:
         return not self.title.strip()
-
-
-def _width(item: dict) -> int:
-    return item.get("width") or 0
-
-
-def _srcset(items: list[dict]) -> str:
-    return ", ".join(f"{default_storage.url(item['name'])} {item['width']}w" for item in items)
 
 
 class VideoChapter(models.Model):

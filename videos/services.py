@@ -3,14 +3,15 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from pictures.pipeline import CleanPicture, PictureError, rendition_largest
 from videos.fetch import FetchError
 from videos.models import Health, Video
 from videos.oembed import OEmbedError, fetch_oembed, oembed_endpoint
 from videos.posters import (
     PosterError,
+    poster_clean,
     poster_delete,
     poster_download,
-    poster_renditions,
     poster_store,
 )
 from videos.providers import VideoRef, get_provider, parse_video_url
@@ -130,23 +131,21 @@ def _refresh_poster(video: Video, url: str) -> str | None:
     if uploaded or (video.poster_renditions and video.poster_source_url == url):
         return None  # the admin's own poster, or the same one we already have
     try:
-        renditions = poster_renditions(poster_download(url=url, provider_name=video.provider))
-    except (PosterError, FetchError) as error:
+        picture = poster_clean(poster_download(url=url, provider_name=video.provider))
+    except (PosterError, PictureError, FetchError) as error:
         return str(error)
-    video_set_poster(video=video, renditions=renditions, source_url=url)
+    video_set_poster(video=video, picture=picture, source_url=url)
     return None
 
 
-def video_set_poster(*, video: Video, renditions, source_url: str = "") -> None:
-    """Store poster renditions on the video (not saved); an empty source_url means uploaded."""
+def video_set_poster(*, video: Video, picture: CleanPicture, source_url: str = "") -> None:
+    """Store a clean poster's renditions on the video (not saved); no source_url: uploaded."""
     old = list(video.poster_renditions or ())
-    stored = poster_store(video=video, renditions=renditions)
+    stored = poster_store(video=video, picture=picture)
     video.poster_renditions = stored
     video.poster_source_url = source_url
     # The plain ImageField points at the largest JPEG, for anything that only knows it.
-    video.thumbnail = max(
-        (item for item in stored if item["format"] == "jpeg"), key=lambda item: item["width"]
-    )["name"]
+    video.thumbnail = rendition_largest(stored, formats=["jpeg"])["name"]
     poster_delete(renditions=old, keep=stored)
 
 

@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from blog import images
+from blog.models import Image
 from videos.embed import expand_placeholders, render_video
 
 register = template.Library()
@@ -28,7 +29,7 @@ def post_body(post, mode="page"):
         mode=mode,
         fallback=attached[0].video if attached else None,
     )
-    return mark_safe(images.expand_placeholders(html, mode=mode))
+    return mark_safe(images.expand_placeholders(html, Image.objects.all(), mode=mode))
 
 
 @register.simple_tag
@@ -44,25 +45,13 @@ def attached_video(link, mode="page"):
 @register.simple_tag
 def responsive_image(image, sizes=images.BODY_SIZES, loading="lazy", css_class=""):
     """Return a library image as <picture> with srcset, width/height and lazy loading."""
-    if image is None or not image.file:
-        return ""
-    alt = "" if image.decorative else image.alt_text
-    return images.picture_html(
-        image.file, image.renditions, alt=alt, sizes=sizes, loading=loading, css_class=css_class
-    )
+    return images.image_picture_html(image, sizes=sizes, loading=loading, css_class=css_class)
 
 
 @register.simple_tag
 def featured_image(post, variant="hero", css_class="featured-image"):
     """Return a post's featured image sized for where it is shown ("hero" or "card")."""
-    if not post.featured_image:
-        return ""
     sizes, loading = FEATURED_VARIANTS.get(variant, FEATURED_VARIANTS["hero"])
-    return images.picture_html(
-        post.featured_image,
-        post.featured_image_renditions,
-        alt=post.featured_image_alt,
-        sizes=sizes,
-        loading=loading,
-        css_class=css_class,
+    return images.image_picture_html(
+        post.featured_image, sizes=sizes, loading=loading, css_class=css_class
     )

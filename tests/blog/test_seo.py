@@ -1,12 +1,9 @@
 """What search engines and link previews read: Open Graph, Twitter cards, JSON-LD."""
 
-import io
 import json
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from blog import seo
 from blog.models import PostVideo
@@ -24,12 +21,6 @@ def json_ld(html: str) -> dict:
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert len(blocks) == 1
     return json.loads(blocks[0])
-
-
-def png(name="cover.png", size=(1200, 630)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "#884422").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 @pytest.fixture
@@ -66,15 +57,15 @@ def test_open_graph_and_twitter_tags(client, essay, settings):
     assert meta(html, "og:image") == []
 
 
-def test_featured_image_is_absolute_in_every_card(client, essay, settings):
+def test_featured_image_is_absolute_in_every_card(client, essay, settings, make_image):
     settings.SITE_URL = "https://closer.example"
-    essay.featured_image = png()
-    essay.featured_image_alt = "A grey room with a sofa"
+    essay.featured_image = make_image(size=(1200, 630), alt_text="A grey room with a sofa")
     essay.save()
     html = client.get(essay.get_absolute_url()).content.decode()
     [image] = meta(html, "og:image")
     assert image.startswith("https://closer.example/media/") and image.endswith(".png")
     assert meta(html, "og:image:alt") == ["A grey room with a sofa"]
+    assert meta(html, "og:image:width") == ["1200"] and meta(html, "og:image:height") == ["630"]
     assert meta(html, "twitter:card") == ["summary_large_image"]
     assert meta(html, "twitter:image") == [image]
     assert json_ld(html)["image"] == image

@@ -551,17 +551,9 @@ def test_authors_preview_only_their_own_drafts(client, make_user, make_post):
     assert client.get(other.get_absolute_url()).status_code == 404
 
 
-def test_featured_image_is_responsive_on_the_card_and_the_post_page(client, make_post):
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image as PILImage
-
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (1200, 675), "teal").save(buffer, "JPEG")
-    post = make_post(title="With a cover", featured_image_alt="A grey room with a couch")
-    post.featured_image = SimpleUploadedFile("cover.jpg", buffer.getvalue(), "image/jpeg")
-    post.save()
+def test_featured_image_is_responsive_on_the_card_and_the_post_page(client, make_post, make_image):
+    cover = make_image(size=(1200, 675), fmt="JPEG", alt_text="A grey room with a couch")
+    post = make_post(title="With a cover", featured_image=cover)
     card = client.get("/").content.decode()
     assert 'class="post-card-image"' in card and 'loading="lazy"' in card and "srcset=" in card
     page = client.get(post.get_absolute_url()).content.decode()

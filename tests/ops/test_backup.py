@@ -20,7 +20,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import serializers
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -29,7 +28,7 @@ from PIL import Image
 
 from blog.models import Post, PostVideo
 from core.backup import EXCLUDED, storage_files
-from videos.posters import poster_renditions
+from videos.posters import poster_clean
 from videos.services import video_get_or_create_from_url, video_set_poster
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +42,7 @@ def picture(fmt="PNG", size=(1000, 600), color=(20, 120, 200)) -> bytes:
 
 
 @pytest.fixture
-def site(make_post, make_user):
+def site(make_post, make_user, make_image):
     """A small but complete site: every kind of row and file the backup must keep."""
     editors = Group.objects.create(name="Editors")
     editors.permissions.add(
@@ -60,13 +59,11 @@ def site(make_post, make_user):
         title="The room that moves",
         body="It moves.\n\nhttps://www.youtube.com/watch?v=4JkIs37a2JE\n",
         tags=["Jonathan Glazer", "1990s"],
-        featured_image_alt="The set",
+        featured_image=make_image(alt_text="The set"),
     )
-    essay.featured_image = SimpleUploadedFile("set.png", picture(), content_type="image/png")
-    essay.save()
     video, ref = video_get_or_create_from_url(url="https://vimeo.com/76979871")
     video.title = "Behind the scenes"
-    video_set_poster(video=video, renditions=poster_renditions(picture("JPEG", (1280, 720))))
+    video_set_poster(video=video, picture=poster_clean(picture("JPEG", (1280, 720))))
     video.save()
     PostVideo.objects.create(post=essay, video=video, caption="The making of", position=0)
     make_post(title="Secret draft", status=Post.Status.DRAFT, published_at=None, tags=["1990s"])

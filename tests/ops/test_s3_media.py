@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from PIL import Image
 
 from blog.models import Post
-from videos.posters import poster_renditions
+from videos.posters import poster_clean
 from videos.services import video_get_or_create_from_url, video_set_poster
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_admin_upload_lands_in_the_bucket_and_the_page_links_there(
         body="The room moves; the floor does not.",
         status="published",
         featured_image_alt="The set of Virtual Insanity",
-        featured_image=SimpleUploadedFile("set.png", picture(), content_type="image/png"),
+        featured_image_upload=SimpleUploadedFile("set.png", picture(), content_type="image/png"),
     )
     data.pop("_continue", None), data.pop("_addanother", None)
     response = staff_client.post("/admin/blog/post/add/", data)
@@ -70,9 +70,11 @@ def test_admin_upload_lands_in_the_bucket_and_the_page_links_there(
 
     post = Post.objects.get(title="Moving walls")
     keys = bucket_keys(s3_client, s3_media.bucket)
-    assert post.featured_image.name in keys
-    assert default_storage.exists(post.featured_image.name)
-    assert post.featured_image.url == s3_media.base_url + post.featured_image.name
+    stored = post.featured_image.file
+    assert stored.name in keys
+    assert {item["name"] for item in post.featured_image.renditions} <= keys
+    assert default_storage.exists(stored.name)
+    assert stored.url == s3_media.base_url + stored.name
 
     reader = staff_client.get(post.get_absolute_url())
     html = reader.content.decode()
@@ -96,7 +98,7 @@ def test_video_poster_saved_by_the_videos_code_lands_in_the_bucket(
 ):
     video, _ref = video_get_or_create_from_url(url="https://www.youtube.com/watch?v=4JkIs37a2JE")
     video.title = "Virtual Insanity"
-    video_set_poster(video=video, renditions=poster_renditions(picture("JPEG", (1280, 720))))
+    video_set_poster(video=video, picture=poster_clean(picture("JPEG", (1280, 720))))
     video.save()
     keys = bucket_keys(s3_client, s3_media.bucket)
     stored = [item["name"] for item in video.poster_renditions]

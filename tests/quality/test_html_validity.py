@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from PIL import Image
 
 from blog import demo
+from blog.models import Image as LibraryImage
 from blog.models import Post
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +22,9 @@ def demo_site_pages() -> dict[str, str]:
     illustrated = Post.objects.get(slug=demo.SHORT_POSTS[0]["slug"])
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 675), "#445566").save(buffer, "PNG")
-    illustrated.featured_image = SimpleUploadedFile("cover.png", buffer.getvalue())
-    illustrated.featured_image_alt = "A long hotel corridor"
+    illustrated.featured_image = LibraryImage.objects.create(
+        file=SimpleUploadedFile("cover.png", buffer.getvalue()), alt_text="A long hotel corridor"
+    )
     illustrated.save()
     published = essay.published_at
     video = Post.objects.published().shown_videos().first()

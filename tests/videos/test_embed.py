@@ -9,7 +9,7 @@ from page_checks import third_party_loads
 
 from videos.embed import expand_placeholders, render_video, timecode_link
 from videos.models import Health, VideoChapter
-from videos.posters import poster_renditions
+from videos.posters import poster_clean
 from videos.providers import parse_video_url
 from videos.services import video_get_or_create_from_url, video_set_poster
 
@@ -18,7 +18,7 @@ YT_URL = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 
 def video_with_poster(url=YT_URL, *, size=(1280, 720), **fields):
     video, _ = video_get_or_create_from_url(url=url)
-    video_set_poster(video=video, renditions=poster_renditions(image_bytes(size=size)))
+    video_set_poster(video=video, picture=poster_clean(image_bytes(size=size)))
     for name, value in fields.items():
         setattr(video, name, value)
     video.save()

@@ -8,7 +8,7 @@ from page_checks import third_party_loads
 
 from blog.models import PostVideo
 from videos.models import Health
-from videos.posters import poster_renditions
+from videos.posters import poster_clean
 from videos.services import video_get_or_create_from_url, video_set_poster
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_the_whole_page_is_first_party_until_play(client, make_post):
         )
     )
     youtube = post.embedded_videos.get(provider="youtube")
-    video_set_poster(video=youtube, renditions=poster_renditions(image_bytes()))
+    video_set_poster(video=youtube, picture=poster_clean(image_bytes()))
     youtube.remote_thumbnail_url = "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"
     youtube.save()
     gone, _ = video_get_or_create_from_url(url="https://youtu.be/aaaaaaaaaaa")

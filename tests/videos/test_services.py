@@ -81,7 +81,8 @@ def test_fetch_stores_details_and_a_local_poster(provider):
     assert video.thumbnail.name.endswith("-960.jpg")
     poster = video.poster
     assert poster["width"] == 960 and poster["height"] == 540
-    assert poster["webp_srcset"].endswith("-960.webp 960w")
+    assert poster["sources"][0]["type"] == "image/webp"
+    assert poster["sources"][0]["srcset"].endswith("-960.webp 960w")
     assert poster["src"].startswith("/media/videos/posters/youtube/dQw4w9WgXcQ-")
 
 

@@ -8,7 +8,7 @@ from page_checks import third_party_loads
 
 from blog.models import Post, PostVideo
 from videos.models import Health, Video, VideoChapter
-from videos.posters import poster_renditions
+from videos.posters import poster_clean
 from videos.services import video_get_or_create_from_url, video_set_poster
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ NS = {
     "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
     "v": "http://www.google.com/schemas/sitemap-video/1.1",
 }
-POSTER = poster_renditions(image_bytes(size=(1280, 720)))
+POSTER = poster_clean(image_bytes(size=(1280, 720)))
 
 
 def titled(url, title, *, poster=True, **fields):
@@ -25,7 +25,7 @@ def titled(url, title, *, poster=True, **fields):
     for name, value in fields.items():
         setattr(video, name, value)
     if poster:
-        video_set_poster(video=video, renditions=POSTER, source_url="https://i.ytimg.com/x.jpg")
+        video_set_poster(video=video, picture=POSTER, source_url="https://i.ytimg.com/x.jpg")
     video.save()
     return video
 
