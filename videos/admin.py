@@ -4,11 +4,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from videos.fetch import FetchError
 from videos.models import FLAGGED, Video, VideoChapter
 from videos.posters import PosterError, poster_delete, poster_max_bytes, poster_renditions
-from videos.services import video_check_health, video_refresh_metadata, video_set_poster
+from videos.services import video_check_health, video_set_poster
+from videos.tasks import videos_enqueue_metadata
 
 
 class VideoChapterInline(admin.TabularInline):
@@ -100,6 +102,8 @@ class VideoAdmin(admin.ModelAdmin):
         "remote_thumbnail_url",
         "metadata_fetched_at",
         "metadata_error",
+        "metadata_next_try",
+        "metadata_attempts",
         "health",
         "health_checked_at",
         "created_at",
@@ -120,6 +124,8 @@ class VideoAdmin(admin.ModelAdmin):
                     "remote_thumbnail_url",
                     "metadata_fetched_at",
                     "metadata_error",
+                    "metadata_next_try",
+                    "metadata_attempts",
                     "health",
                     "health_checked_at",
                 ],
@@ -151,6 +157,8 @@ class VideoAdmin(admin.ModelAdmin):
 
     @admin.display(description="Needs attention")
     def attention(self, video):
+        if not self.problems(video) and video.metadata_pending:
+            return "Details on their way"
         return "; ".join(self.problems(video)) or "—"
 
     @staticmethod
@@ -167,6 +175,8 @@ class VideoAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         video = self.get_object(request, object_id)
         if video is not None and request.method == "GET":
+            if video.metadata_pending:
+                messages.info(request, video.pending_note)
             for problem in self.problems(video):
                 messages.warning(request, problem)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -201,13 +211,16 @@ class VideoAdmin(admin.ModelAdmin):
 
     @admin.action(description="Fetch details and posters again")
     def refresh_metadata(self, request, queryset):
-        failed = 0
-        for video in queryset:
-            warning = video_refresh_metadata(video=video)
-            if warning:
-                failed += 1
-                messages.warning(request, warning)
-        messages.info(request, f"Refreshed {queryset.count() - failed}, {failed} failed.")
+        queued = videos_enqueue_metadata(videos=queryset, again=True)
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d video is being fetched again in the background.",
+                "%(count)d videos are being fetched again in the background.",
+                len(queued),
+            )
+            % {"count": len(queued)},
+        )
 
     @admin.action(description="Check whether they still play")
     def check_health(self, request, queryset):
