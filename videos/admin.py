@@ -157,14 +157,14 @@ class VideoAdmin(admin.ModelAdmin):
 
     @admin.display(description="Needs attention")
     def attention(self, video):
-        if not self.problems(video) and video.metadata_pending:
-            return "Details on their way"
-        return "; ".join(self.problems(video)) or "—"
+        notes = (["Details on their way"] if video.metadata_pending else []) + self.problems(video)
+        return "; ".join(notes) or "—"
 
     @staticmethod
     def problems(video) -> list[str]:
         problems = []
-        if video.missing_title:
+        # While the fetch is pending a missing title is expected: the provider's is coming.
+        if video.missing_title and not video.metadata_pending:
             problems.append("No title: readers and screen readers only hear the provider's name")
         if video.is_flagged:
             problems.append(video.unavailable_note)

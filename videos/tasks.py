@@ -56,6 +56,8 @@ def video_fetch_metadata(video_pk: int, again: bool = False) -> str:
         video_fetch_metadata.using(run_after=run_after).enqueue(video.pk)
         return f"failed, retrying after {run_after.isoformat()}"
     Video.objects.filter(pk=video.pk).update(metadata_attempts=attempts, metadata_next_try=None)
+    if video.is_flagged:
+        return "unavailable"
     return "failed" if retry else "fetched"
 
 
