@@ -1,5 +1,6 @@
 # Closer: `make run` serves the demo site, `make test` runs every test, `make serve` runs
-# production (gunicorn; configure it with environment variables, see .env.example).
+# production (gunicorn; configure it with environment variables, see .env.example) and
+# `make worker` its background task worker.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,7 @@ PORT ?= 8000
 POSTGRES_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/closer)
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-sqlite test-postgres setup setup-dev browser-deps migrate demo lint bench serve clean
+.PHONY: run worker test test-fast test-sqlite test-postgres setup setup-dev browser-deps migrate demo lint bench serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,8 +58,15 @@ demo: migrate
 	DEBUG=true $(BIN)/python manage.py load_demo
 	DEBUG=true $(BIN)/python manage.py ensure_admin
 
+# The site and, next to it, the task worker that fetches video details and posters; the trap
+# stops the worker whenever runserver exits (Ctrl-C, an error, a kill). The worker does not
+# auto-reload (its reloader's child would outlive a kill): restart `make run` after editing a task.
 run: demo
 	@echo "Closer is at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, user 'admin')"
+	@echo "The task worker runs alongside (manage.py db_worker); Ctrl-C stops both."
+	@DEBUG=true $(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM HUP; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL when a server answers; either failing fails.
@@ -114,6 +122,11 @@ serve: setup
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py migrate --noinput
 	exec $(BIN)/gunicorn --config config/gunicorn.conf.py
+
+# The task worker for production (video details and posters): run it as its own service next to
+# `make serve`, with the same environment (README: "One machine" has a systemd unit).
+worker: setup
+	exec $(BIN)/python manage.py db_worker --no-reload
 
 # Requests per second and latency percentiles for the reader pages, on a real gunicorn.
 bench: setup-dev

@@ -24,7 +24,7 @@ from blog.forms import (
     TagRenameForm,
 )
 from blog.models import Image, Post, PostVideo, Tag
-from videos.services import videos_fetch_missing_metadata
+from videos.tasks import videos_enqueue_metadata
 
 SAFE_IMAGE_FIELDS = {models.ImageField: {"form_class": SafeImageFormField}}
 # Uploading a featured image adds a library image: only for those who may add one.
@@ -186,8 +186,28 @@ class PostAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         post = form.instance
         videos = {*post.embedded_videos.all(), *post.videos.all()}
-        for warning in videos_fetch_missing_metadata(videos=videos):
-            messages.warning(request, warning)
+        # Only enqueue: the fetch runs in the task worker after this transaction commits.
+        queued = videos_enqueue_metadata(videos=videos)
+        if queued:
+            messages.info(
+                request,
+                ngettext(
+                    "The details and poster of %(count)d video are being fetched in the "
+                    "background; the page shows a neutral poster until they arrive.",
+                    "The details and posters of %(count)d videos are being fetched in the "
+                    "background; the page shows neutral posters until they arrive.",
+                    len(queued),
+                )
+                % {"count": len(queued)},
+            )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        post = self.get_object(request, object_id)
+        if post is not None and request.method == "GET":
+            for video in {*post.embedded_videos.all(), *post.videos.all()}:
+                if video.metadata_pending:
+                    messages.info(request, f"{video}: {video.pending_note}")
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Now")
     def featured_image_preview(self, post):

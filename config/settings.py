@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "core",
+    "django_tasks",
+    "django_tasks_db",
     "blog",
     "videos",
 ]
@@ -189,6 +191,20 @@ else:
             },
         }
     }
+
+# Background tasks (django-tasks, Django 6's django.tasks API): the queue lives in the database
+# above and `manage.py db_worker` runs it. TASKS_BACKEND=immediate runs each task inline when
+# it is enqueued (the tests' default; no worker needed, but saves wait on the network again).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("TASKS_BACKEND", "immediate" if TESTING else "database")
+if _task_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {_task_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
 
 # Cache: local memory on one machine; Redis when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")

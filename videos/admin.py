@@ -11,7 +11,8 @@ from pictures.forms import PictureFormField
 from videos.fetch import FetchError
 from videos.models import FLAGGED, Video, VideoChapter
 from videos.posters import poster_clean, poster_delete, poster_rules
-from videos.services import video_check_health, video_refresh_metadata, video_set_poster
+from videos.services import video_check_health, video_set_poster
+from videos.tasks import videos_enqueue_metadata
 
 
 class VideoChapterInline(admin.TabularInline):
@@ -96,6 +97,8 @@ class VideoAdmin(admin.ModelAdmin):
         "remote_thumbnail_url",
         "metadata_fetched_at",
         "metadata_error",
+        "metadata_next_try",
+        "metadata_attempts",
         "health",
         "health_checked_at",
         "created_at",
@@ -116,6 +119,8 @@ class VideoAdmin(admin.ModelAdmin):
                     "remote_thumbnail_url",
                     "metadata_fetched_at",
                     "metadata_error",
+                    "metadata_next_try",
+                    "metadata_attempts",
                     "health",
                     "health_checked_at",
                 ],
@@ -147,12 +152,14 @@ class VideoAdmin(admin.ModelAdmin):
 
     @admin.display(description="Needs attention")
     def attention(self, video):
-        return "; ".join(self.problems(video)) or "—"
+        notes = (["Details on their way"] if video.metadata_pending else []) + self.problems(video)
+        return "; ".join(notes) or "—"
 
     @staticmethod
     def problems(video) -> list[str]:
         problems = []
-        if video.missing_title:
+        # While the fetch is pending a missing title is expected: the provider's is coming.
+        if video.missing_title and not video.metadata_pending:
             problems.append("No title: readers and screen readers only hear the provider's name")
         if video.is_flagged:
             problems.append(video.unavailable_note)
@@ -163,6 +170,8 @@ class VideoAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         video = self.get_object(request, object_id)
         if video is not None and request.method == "GET":
+            if video.metadata_pending:
+                messages.info(request, video.pending_note)
             for problem in self.problems(video):
                 messages.warning(request, problem)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -199,13 +208,16 @@ class VideoAdmin(admin.ModelAdmin):
 
     @admin.action(description="Fetch details and posters again")
     def refresh_metadata(self, request, queryset):
-        failed = 0
-        for video in queryset:
-            warning = video_refresh_metadata(video=video)
-            if warning:
-                failed += 1
-                messages.warning(request, warning)
-        messages.info(request, f"Refreshed {queryset.count() - failed}, {failed} failed.")
+        queued = videos_enqueue_metadata(videos=queryset, again=True)
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d video is being fetched again in the background.",
+                "%(count)d videos are being fetched again in the background.",
+                len(queued),
+            )
+            % {"count": len(queued)},
+        )
 
     @admin.action(description="Check whether they still play")
     def check_health(self, request, queryset):

@@ -3,6 +3,7 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from videos.oembed import oembed_endpoint
 from pictures.pipeline import picture_data
@@ -76,6 +77,19 @@ class Video(models.Model):
     )
     metadata_fetched_at = models.DateTimeField(null=True, blank=True)
     metadata_error = models.CharField(max_length=500, blank=True)
+    # The background fetch (videos.tasks): when it runs next, and how often it failed so far.
+    metadata_next_try = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the details and poster are fetched in the background; empty when "
+        "nothing is waiting.",
+    )
+    metadata_attempts = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="Failed background fetches since the details were last asked for.",
+    )
     poster_renditions = models.JSONField(
         default=list,
         blank=True,
@@ -174,6 +188,27 @@ class Video(models.Model):
     @property
     def is_flagged(self) -> bool:
         return self.health in FLAGGED
+
+    @property
+    def metadata_pending(self) -> bool:
+        """Return whether a background fetch of details and poster is waiting or running."""
+        return self.metadata_next_try is not None
+
+    @property
+    def pending_note(self) -> str:
+        """Return a line for staff about a waiting fetch, or ""."""
+        if not self.metadata_pending:
+            return ""
+        if self.metadata_attempts:
+            when = timezone.localtime(self.metadata_next_try).strftime("%H:%M")
+            return (
+                f"Details and poster are not here yet: the provider did not answer, "
+                f"trying again at {when}."
+            )
+        return (
+            "Details and poster are being fetched in the background; readers see a neutral "
+            "poster until they arrive."
+        )
 
     @property
     def unavailable_note(self) -> str:

@@ -63,23 +63,14 @@ def video_get_or_create_from_url(*, url: str) -> tuple[Video, VideoRef]:
     return video, ref
 
 
-def videos_fetch_missing_metadata(*, videos) -> list[str]:
-    """Fetch oEmbed data and posters for videos that lack them; return warnings for the admin.
-
-    Never raises for provider trouble: a failed fetch is recorded on the video and reported.
-    """
-    warnings = []
-    for video in videos:
-        if video_needs_metadata(video):
-            warning = video_refresh_metadata(video=video)
-            if warning:
-                warnings.append(warning)
-    return warnings
+def video_can_fetch_metadata(video: Video) -> bool:
+    """Return whether the video's provider has an oEmbed endpoint to ask."""
+    return oembed_endpoint(video.provider) is not None
 
 
 def video_needs_metadata(video: Video) -> bool:
     """Return whether the video has an oEmbed provider and no successful fetch yet."""
-    if oembed_endpoint(video.provider) is None:
+    if not video_can_fetch_metadata(video):
         return False
     return video.metadata_fetched_at is None or bool(video.metadata_error)
 

@@ -8,8 +8,8 @@ from videos.services import (
     video_check_health,
     video_get_or_create_from_url,
     video_refresh_metadata,
-    videos_fetch_missing_metadata,
 )
+from videos.tasks import video_fetch_metadata
 
 
 @pytest.mark.django_db
@@ -62,7 +62,7 @@ def serve_video(provider, *, poster=None, **fields):
 def test_fetch_stores_details_and_a_local_poster(provider):
     serve_video(provider)
     video = youtube_video()
-    assert videos_fetch_missing_metadata(videos=[video]) == []
+    assert video_refresh_metadata(video=video) is None
     video.refresh_from_db()
     assert video.title == "Virtual Insanity"
     assert video.author_name == "Jamiroquai"
@@ -90,9 +90,11 @@ def test_fetch_stores_details_and_a_local_poster(provider):
 def test_fetch_happens_once_and_poster_downloads_once(provider):
     serve_video(provider)
     video = youtube_video()
-    videos_fetch_missing_metadata(videos=[video])
-    videos_fetch_missing_metadata(videos=[video])
+    # The task is idempotent: a second run (a retried or duplicated task) asks nobody.
+    assert video_fetch_metadata.enqueue(video.pk).return_value == "fetched"
+    assert video_fetch_metadata.enqueue(video.pk).return_value == "done already"
     assert len(provider.asked_for("/oembed/youtube")) == 1
+    video.refresh_from_db()
     # A refresh asks oEmbed again, but the poster at the same address is not downloaded again.
     video_refresh_metadata(video=video)
     assert len(provider.asked_for("/oembed/youtube")) == 2
@@ -105,7 +107,7 @@ def test_what_the_admin_wrote_is_kept(provider):
     video = youtube_video()
     video.title, video.author_name = "My title", "My credit"
     video.save()
-    videos_fetch_missing_metadata(videos=[video])
+    video_refresh_metadata(video=video)
     video.refresh_from_db()
     assert (video.title, video.author_name, video.duration_seconds) == (
         "My title",
@@ -123,7 +125,7 @@ def test_what_the_admin_wrote_is_kept(provider):
 def test_a_failing_provider_gives_a_warning_and_is_retried_later(provider, answer):
     provider.oembed("youtube", answer)
     video = youtube_video()
-    (warning,) = videos_fetch_missing_metadata(videos=[video])
+    warning = video_refresh_metadata(video=video)
     assert warning.startswith("YouTube video dQw4w9WgXcQ: could not fetch its details")
     assert "refresh_videos" in warning
     video.refresh_from_db()
@@ -131,7 +133,7 @@ def test_a_failing_provider_gives_a_warning_and_is_retried_later(provider, answe
     assert video.poster is None and video.health == Health.UNCHECKED
     # The provider recovers: the next save tries again and clears the error.
     serve_video(provider)
-    assert videos_fetch_missing_metadata(videos=[video]) == []
+    assert video_refresh_metadata(video=video) is None
     video.refresh_from_db()
     assert video.metadata_error == "" and video.poster is not None
 
@@ -149,7 +151,7 @@ def test_a_failing_provider_gives_a_warning_and_is_retried_later(provider, answe
 def test_a_bad_poster_keeps_the_details_and_warns(provider, poster, problem):
     serve_video(provider, poster=poster)
     video = youtube_video()
-    (warning,) = videos_fetch_missing_metadata(videos=[video])
+    warning = video_refresh_metadata(video=video)
     assert "“Virtual Insanity”: could not store its poster" in warning and problem in warning
     video.refresh_from_db()
     assert video.title == "Virtual Insanity" and video.poster is None
@@ -161,7 +163,7 @@ def test_a_bad_poster_keeps_the_details_and_warns(provider, poster, problem):
 def test_a_poster_on_a_foreign_host_is_not_fetched(provider):
     serve_video(provider, thumbnail_url="http://10.0.0.1/internal.jpg")
     video = youtube_video()
-    (warning,) = videos_fetch_missing_metadata(videos=[video])
+    warning = video_refresh_metadata(video=video)
     assert "site we do not fetch from" in warning
 
 
@@ -169,7 +171,7 @@ def test_a_poster_on_a_foreign_host_is_not_fetched(provider):
 def test_a_changed_poster_replaces_the_old_files(provider):
     serve_video(provider)
     video = youtube_video()
-    videos_fetch_missing_metadata(videos=[video])
+    video_refresh_metadata(video=video)
     old_names = [r["name"] for r in video.poster_renditions]
     provider.on("/poster2.jpg", bytes_answer(image_bytes(color=(0, 90, 200))))
     serve_video(provider, thumbnail_url=f"{provider.url}/poster2.jpg")
@@ -181,7 +183,7 @@ def test_a_changed_poster_replaces_the_old_files(provider):
 @pytest.mark.django_db
 def test_direct_files_need_no_fetch(provider):
     video, _ = video_get_or_create_from_url(url="https://cdn.example.org/clip.mp4")
-    assert videos_fetch_missing_metadata(videos=[video]) == []
+    assert video_refresh_metadata(video=video) is None
     assert provider.requests == []
 
 
@@ -214,7 +216,7 @@ def test_health_is_unchanged_when_the_provider_cannot_be_asked(provider):
 def test_saving_a_post_with_a_removed_video_says_so(provider):
     provider.oembed("youtube", status_answer(404))
     video = youtube_video()
-    (warning,) = videos_fetch_missing_metadata(videos=[video])
+    warning = video_refresh_metadata(video=video)
     assert warning.startswith(
         "YouTube video dQw4w9WgXcQ: This video is no longer available on YouTube."
     )

@@ -122,15 +122,21 @@ def test_an_unusable_poster_upload_is_a_form_error(staff_client, video, data, me
     assert not Video.objects.get(pk=video.pk).poster_renditions
 
 
-def test_refresh_action_reports_failures(staff_client, video, provider):
+def test_refresh_action_queues_a_fetch_and_the_page_reports_its_failure(
+    staff_client, video, provider, django_capture_on_commit_callbacks
+):
     provider.oembed("youtube", status_answer(500))
-    response = staff_client.post(
-        "/admin/videos/video/",
-        {"action": "refresh_metadata", "_selected_action": [video.pk]},
-        follow=True,
-    )
-    html = response.content.decode()
-    assert "could not fetch its details: the provider answered HTTP 500." in html
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = staff_client.post(
+            "/admin/videos/video/",
+            {"action": "refresh_metadata", "_selected_action": [video.pk]},
+            follow=True,
+        )
+    assert "1 video is being fetched again in the background." in response.content.decode()
+    # The fetch ran after the commit (the tests' immediate backend), not in the request.
+    assert len(callbacks) == 1 and len(provider.asked_for("/oembed/youtube")) == 1
+    html = staff_client.get(change_url(video)).content.decode()
+    assert any("the provider answered HTTP 500" in message for message in messages_in(html))
 
 
 def test_health_action_flags_removed_videos(staff_client, video, provider):
