@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from videos.oembed import oembed_endpoint
 from pictures.pipeline import picture_data
+from videos.oembed import oembed_endpoint
 from videos.providers import PROVIDERS, VideoRef, format_timecode, get_provider
 
 PROVIDER_CHOICES = [(name, provider.label) for name, provider in PROVIDERS.items()]
