@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 
 
@@ -16,7 +18,8 @@ def canonical_url(request) -> str:
     if request is None:
         return settings.SITE_URL + "/"
     url = settings.SITE_URL + request.path
+    # ASCII digits only: "²".isdigit() is true, and int("²") raises on every page that asks.
     page = request.GET.get("page", "")
-    if page.isdigit() and page not in ("0", "1"):
+    if re.fullmatch(r"[0-9]+", page) and int(page) > 1:
         url += f"?page={int(page)}"
     return url

@@ -1,5 +1,29 @@
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve, reverse
+
+NUL = "\x00"
+
+
+class RefuseNulMiddleware:
+    """Answer 404 to a path or query parameter holding a NUL byte; drop such cookies.
+
+    No address of the site contains NUL, and PostgreSQL refuses it in any string it is given
+    (a 500 wherever request input reaches a query: a username, a video id, a search, an admin
+    filter, a session key). Refusing it once here covers every view, present and future.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if NUL in request.path or any(
+            NUL in key or any(NUL in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise Http404("No address contains a NUL byte.")
+        for name in [name for name, value in request.COOKIES.items() if NUL in name + value]:
+            del request.COOKIES[name]  # a session key with NUL is as good as no session
+        return self.get_response(request)
 
 
 class OldURLRedirectMiddleware:

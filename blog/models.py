@@ -84,10 +84,26 @@ class TaggedPost(ItemBase):
         ]
 
 
+def _published_now() -> models.Q:
+    return models.Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         """Return posts visible to readers: published, and not scheduled for later."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(_published_now())
+
+    def visible_to(self, user):
+        """Return the posts ``user`` may open: readers the published ones, staff also previews.
+
+        Editors (who may change any post) preview every draft and scheduled post; an Author
+        previews only their own.
+        """
+        if not user.is_staff:
+            return self.published()
+        if user.has_perm("blog.change_any_post"):
+            return self.all()
+        return self.filter(_published_now() | models.Q(author=user))
 
     def for_listing(self):
         """Return posts with what a listing card shows, in a fixed number of queries."""

@@ -1,0 +1,139 @@
+"""Odd input never answers 500: page numbers on every list, NUL bytes in paths and queries.
+
+Run on both databases: PostgreSQL refuses NUL in a string literal where SQLite does not.
+"""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+ODD_PAGES = ["²", "³", "¹", "abc", "-1", "0", "1.5", "99", "9" * 30, "%00", "1e3"]
+
+
+@pytest.fixture
+def site(make_post, make_user):
+    """A published post with a tag and a known year, and an active author."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    return make_post(tags=["effects"], published_at=timezone.make_aware(datetime(2025, 5, 5)))
+
+
+LISTS = [
+    "/",
+    "/tags/effects/",
+    "/tags/effects/without/nope-not-here/",  # unknown exclusion: a 404 anyway
+    "/2025/",
+    "/2025/05/",
+    "/authors/writer/",
+    "/videos/",
+]
+
+
+@pytest.mark.parametrize("page", ODD_PAGES)
+@pytest.mark.parametrize("url", LISTS)
+def test_an_odd_or_past_the_end_page_is_a_404_on_every_list(client, site, url, page):
+    response = client.get(url, {"page": page} if page != "%00" else {"page": "\x00"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("url", LISTS[:2] + LISTS[3:])
+def test_the_first_page_of_every_list_answers(client, site, url):
+    assert client.get(url, {"page": "1"}).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["²", "³", "abc", "-1", "0", "99", "9" * 30])
+def test_odd_sitemap_pages_are_404(client, site, page):
+    assert client.get("/sitemap.xml", {"p": page}).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["²", "³", "¹", "abc"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/login/",
+        "/tags/",
+        "/archive/",
+        "/search/?q=x",
+        "/posts/missing/",
+        "/nope/",
+        "/videos/sitemap.xml",
+        "/sitemap.xml",
+        "/feed/",
+        "/robots.txt",
+    ],
+)
+def test_a_page_parameter_where_none_is_expected_is_harmless(client, site, url, page):
+    sep = "&" if "?" in url else "?"
+    assert client.get(f"{url}{sep}page={page}").status_code in (200, 404)
+
+
+def test_tag_pages_paginate_and_404_past_the_end(client, make_post, settings):
+    for n in range(settings.POSTS_PER_PAGE + 2):
+        make_post(tags=["big"], title=f"Essay {n}")
+    first = client.get("/tags/big/")
+    assert len(first.context["post_list"]) == settings.POSTS_PER_PAGE
+    assert 'href="?page=2" rel="next"' in first.content.decode()
+    assert len(client.get("/tags/big/?page=2").context["post_list"]) == 2
+    assert client.get("/tags/big/?page=3").status_code == 404
+
+
+# --- NUL bytes -------------------------------------------------------------------------------
+
+NUL_READER_URLS = [
+    "/authors/%00/",
+    "/authors/a%00b/",
+    "/posts/%00/",
+    "/tags/%00/",
+    "/videos/youtube/%00/",
+    "/videos/%00/%00/",
+    "/2025/?page=%00",
+    "/?page=%00",
+    "/search/?q=%00",
+    "/search/?q=a%00b",
+    "/tags/effects/?page=%00",
+    "/sitemap.xml?p=%00",
+    "/feed/?x=%00",
+]
+
+
+@pytest.mark.parametrize("url", NUL_READER_URLS)
+def test_a_nul_byte_in_a_reader_url_is_a_404(client, site, url):
+    assert client.get(url).status_code == 404
+
+
+NUL_ADMIN_URLS = [
+    "/admin/blog/post/tag-suggestions/?q=%00",
+    "/admin/blog/post/tag-suggestions/?q=a%00",
+    "/admin/blog/post/image-picker/?q=%00",
+    "/admin/blog/post/?q=%00",
+    "/admin/blog/post/?author__id__exact=%00",
+    "/admin/blog/tag/?q=%00",
+    "/admin/blog/image/?q=%00",
+    "/admin/videos/video/?q=%00",
+    "/admin/blog/post/%00/change/",
+    "/admin/login/?next=%00",
+]
+
+
+@pytest.mark.parametrize("url", NUL_ADMIN_URLS)
+def test_a_nul_byte_in_an_admin_url_is_a_404(staff_client, site, url):
+    assert staff_client.get(url).status_code == 404
+
+
+def test_the_same_admin_urls_without_nul_answer(staff_client, site):
+    for url in NUL_ADMIN_URLS:
+        clean = url.replace("%00", "1")
+        assert staff_client.get(clean).status_code in (200, 302), clean
+
+
+def test_a_session_cookie_with_a_nul_byte_is_no_session(client, site, staff_client):
+    client.cookies["sessionid"] = "abcdefgh\x00ijkl"
+    assert client.get("/").status_code == 200
+    assert client.get("/admin/").status_code == 302  # to the login page
+
+
+def test_a_nul_byte_in_the_login_form_is_refused_cleanly(client, db):
+    response = client.post("/admin/login/", {"username": "a\x00b", "password": "x\x00"})
+    assert response.status_code in (200, 404)
