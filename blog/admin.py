@@ -141,7 +141,7 @@ class PostAdmin(admin.ModelAdmin):
             was = before or {"status": Post.Status.DRAFT, "published_at": None}
             if obj.status != was["status"] or obj.published_at != was["published_at"]:
                 raise PermissionDenied("Only editors may publish, schedule or unpublish posts.")
-        obj.save(revised_by=request.user)
+        services.post_save(post=obj, user=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from blog import services
 from blog.models import Post
 
 _numbers = count(1)
@@ -75,6 +76,8 @@ def make_post(db, author):
         }
         fields.update(overrides)
         post = Post.objects.create(**fields)
+        # As a post written in the admin: with its first revision.
+        services.post_record_history(post=post)
         if tags:
             post.tags.set(list(tags))
         return post
