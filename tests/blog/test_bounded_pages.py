@@ -104,3 +104,34 @@ class TestVisibleTo:
         editor = make_user(is_staff=True)
         editor.groups.add(Group.objects.get(name="Editor"))
         assert self.visible(editor, posts) == set(posts) - {"writer"}
+
+
+class TestPostPageQueries:
+    """The post page reads visibility from the queryset, in the same queries for everyone."""
+
+    @pytest.fixture
+    def essay(self, make_post, author):
+        for n in range(3):
+            make_post(tags=["a", f"t{n}"])
+        return make_post(tags=["a", "b", "c"], body="https://youtu.be/dQw4w9WgXcQ")
+
+    # the post with its author, its tags, inline and attached videos (and their chapters);
+    # previous, next, related posts
+    READER_QUERIES = 8
+
+    def test_for_a_reader(self, client, essay, django_assert_num_queries):
+        with django_assert_num_queries(self.READER_QUERIES):
+            assert client.get(essay.get_absolute_url()).status_code == 200
+
+    def test_an_author_previewing_a_draft_adds_only_who_they_are(
+        self, client, make_user, make_post, django_assert_num_queries
+    ):
+        writer = make_user(username="author-role", is_staff=True)
+        writer.groups.add(Group.objects.get(name="Author"))
+        own = make_post(author=writer, status="draft", published_at=None, tags=["a"])
+        client.force_login(writer)
+        # + session, user and its two permission lookups; - previous and next (none for a draft)
+        with django_assert_num_queries(self.READER_QUERIES + 1) as captured:
+            response = client.get(own.get_absolute_url())
+        assert response.status_code == 200 and response.context["is_preview"]
+        assert "django_session" in captured[0]["sql"]

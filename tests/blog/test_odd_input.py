@@ -155,3 +155,9 @@ def test_a_session_cookie_with_a_nul_byte_is_no_session(client, site, staff_clie
 def test_a_nul_byte_in_the_login_form_is_refused_cleanly(client, db):
     response = client.post("/admin/login/", {"username": "a\x00b", "password": "x\x00"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", ["²", "abc", "-1", "9" * 30])
+def test_odd_admin_changelist_pages_answer(staff_client, site, page):
+    for url in ("/admin/blog/post/", "/admin/blog/tag/", "/admin/videos/video/"):
+        assert staff_client.get(url, {"p": page}).status_code in (200, 302, 404), url
