@@ -161,3 +161,23 @@ def test_a_nul_byte_in_the_login_form_is_refused_cleanly(client, db):
 def test_odd_admin_changelist_pages_answer(staff_client, site, page):
     for url in ("/admin/blog/post/", "/admin/blog/tag/", "/admin/videos/video/"):
         assert staff_client.get(url, {"p": page}).status_code in (200, 302, 404), url
+
+
+@pytest.mark.parametrize(
+    "field", ["title", "slug", "body", "excerpt", "tags", "post_videos-0-url", "featured_image_alt"]
+)
+def test_a_nul_byte_in_an_admin_post_form_is_a_form_error(staff_client, site, field):
+    from test_admin import post_form
+
+    from blog.models import Post
+
+    data = post_form(author=site.author.pk, **{field: "Odd\x00value"})
+    response = staff_client.post("/admin/blog/post/add/", data)
+    assert response.status_code == 200  # the form again, with the error on the field
+    assert Post.objects.count() == 1
+
+
+@pytest.mark.parametrize("q", ["\x00", "a\x00b"])
+def test_a_nul_byte_posted_to_the_preview_renders(staff_client, q):
+    response = staff_client.post("/admin/blog/post/preview/", {"body": q, "body_format": "html"})
+    assert response.status_code == 200 and "\x00" not in response.json()["html"]
