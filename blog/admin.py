@@ -180,7 +180,7 @@ class PostAdmin(admin.ModelAdmin):
                 alt_text=form.cleaned_data["featured_image_alt"],
                 uploaded_by=request.user,
             )
-        obj.save(revised_by=request.user)
+        services.post_save(post=obj, user=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -14,7 +14,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from blog import seo
 from blog.models import Post
-from blog.views import TagSelection
+from blog.tag_selection import TagSelection
 
 FEED_ITEMS = 20
 # Feed readers resolve relative URLs unreliably: make our own site-relative links absolute.

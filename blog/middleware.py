@@ -1,5 +1,39 @@
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.urls import Resolver404, resolve, reverse
+
+NUL = "\x00"
+
+
+class NulByteMiddleware:
+    """Keep NUL bytes out of every view: 404 in a path, U+FFFD in a query, no such cookie.
+
+    No address of the site contains NUL, and PostgreSQL refuses it in any string it is given
+    (a 500 wherever request input reaches a query: a username, a video id, a search, an admin
+    filter, a session key). Handled once here, it covers every view, present and future. In a
+    query parameter NUL becomes U+FFFD, as HTML parsers do: a search still answers (with what
+    matches, usually nothing), a page number is not a number (404).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if NUL in request.path:
+            raise Http404("No address contains a NUL byte.")
+        if any(NUL in key + "".join(values) for key, values in request.GET.lists()):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(_replace_nul(key), [_replace_nul(value) for value in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+            request.META["QUERY_STRING"] = cleaned.urlencode()
+        for name in [name for name, value in request.COOKIES.items() if NUL in name + value]:
+            del request.COOKIES[name]  # a session key with NUL is as good as no session
+        return self.get_response(request)
+
+
+def _replace_nul(text: str) -> str:
+    return text.replace(NUL, "\ufffd")
 
 
 class OldURLRedirectMiddleware:

@@ -87,10 +87,26 @@ class TaggedPost(ItemBase):
         ]
 
 
+def _published_now() -> models.Q:
+    return models.Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         """Return posts visible to readers: published, and not scheduled for later."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(_published_now())
+
+    def visible_to(self, user):
+        """Return the posts ``user`` may open: readers the published ones, staff also previews.
+
+        Editors (who may change any post) preview every draft and scheduled post; an Author
+        previews only their own.
+        """
+        if not user.is_staff:
+            return self.published()
+        if user.has_perm("blog.change_any_post"):
+            return self.all()
+        return self.filter(_published_now() | models.Q(author=user))
 
     def for_listing(self):
         """Return posts with what a listing card shows, in a fixed number of queries."""
@@ -226,14 +242,6 @@ class Post(models.Model):
     def __str__(self):
         return self.title
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        post = super().from_db(db, field_names, values)
-        # What the row held when loaded: a changed slug is retired, changed text is a revision.
-        # Read __dict__, not attributes: touching a deferred field would reload the row.
-        post._loaded = {name: post.__dict__.get(name) for name in ("slug", *REVISED_FIELDS)}
-        return post
-
     def get_absolute_url(self):
         return reverse("blog:post", kwargs={"slug": self.slug})
 
@@ -288,8 +296,14 @@ class Post(models.Model):
                 }
             )
 
-    def save(self, *args, revised_by=None, **kwargs):
-        """Render the body, keep a revision of changed text and retire a changed slug."""
+    def save(self, *args, **kwargs):
+        """Keep the row consistent: a slug, a publish date, and the body rendered from its text.
+
+        The videos the body embeds are kept in step here too: the rendered body holds only
+        placeholders, which the page fills from ``embedded_videos``, so the two are one fact.
+        History (revisions, old slugs' redirects) is not this method's business: writers call
+        ``blog.services.post_save`` or ``post_record_history`` for it.
+        """
         if not self.slug:
             self.slug = self._unique_slug()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -300,27 +314,10 @@ class Post(models.Model):
         if update_fields is None or {"body", "body_format"} & set(update_fields):
             rendered = render(self.body, self.body_format)
             self.body_html = rendered.html
-        loaded = getattr(self, "_loaded", None)
         with transaction.atomic():
             super().save(*args, **kwargs)
             if rendered is not None:
                 self._sync_embedded_videos(rendered.video_urls)
-            if loaded is None or loaded["slug"] != self.slug:
-                # Back to a slug this post once had: it is live again. Another post's retired
-                # slug stays: the redirect only answers 404s, so a published newcomer wins,
-                # while a draft taking the slug must not break (or reveal) the old redirect.
-                RetiredPostSlug.objects.filter(slug=self.slug, post=self).delete()
-                if loaded and loaded["slug"]:
-                    RetiredPostSlug.objects.update_or_create(
-                        slug=loaded["slug"], defaults={"post": self}
-                    )
-            if loaded is None or any(loaded[f] != getattr(self, f) for f in REVISED_FIELDS):
-                Revision.objects.create(
-                    post=self,
-                    created_by=revised_by,
-                    **{f: getattr(self, f) for f in REVISED_FIELDS},
-                )
-        self._loaded = {name: getattr(self, name) for name in ("slug", *REVISED_FIELDS)}
 
     def _unique_slug(self) -> str:
         base = slugify(self.title)[:190] or "post"

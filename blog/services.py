@@ -1,4 +1,5 @@
-"""Cross-model writes for the blog: publishing, revisions, tag renames and merges, images."""
+"""Cross-model writes for the blog: saving with history, publishing, revisions, tag renames
+and merges, images."""
 
 import difflib
 import re
@@ -10,7 +11,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blog.models import Image, Post, RetiredTagSlug, Revision, Tag, TaggedPost
+from blog.models import (
+    REVISED_FIELDS,
+    Image,
+    Post,
+    RetiredPostSlug,
+    RetiredTagSlug,
+    Revision,
+    Tag,
+    TaggedPost,
+)
 
 # --- Publishing -----------------------------------------------------------------------------
 
@@ -49,15 +59,48 @@ def _set_publishing(posts, **values) -> int:
     return count
 
 
-# --- Revisions ------------------------------------------------------------------------------
+# --- Saving and history ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_save(*, post: Post, user=None) -> Post:
+    """Save a post as a writer does: the row, then its history (see post_record_history)."""
+    previous_slug = None
+    if post.pk is not None:
+        # Read from the row, not the instance: whatever loaded it, the stored slug is the truth.
+        stored = Post.objects.filter(pk=post.pk).values_list("slug", flat=True)
+        previous_slug = stored.first()
+    post.save()
+    post_record_history(post=post, user=user, previous_slug=previous_slug)
+    return post
+
+
+@transaction.atomic
+def post_record_history(*, post: Post, user=None, previous_slug: str | None = None) -> None:
+    """Keep what a save changed: a revision of new text, a redirect from a changed slug.
+
+    A revision is kept when the title, body or excerpt differ from the newest revision (or
+    there is none yet), so calling this twice for one save keeps one. ``previous_slug``, the
+    slug the post had before the save, answers with a 301 to the post from now on.
+    """
+    text = {name: getattr(post, name) for name in REVISED_FIELDS}
+    if post.revisions.values(*REVISED_FIELDS).first() != text:
+        Revision.objects.create(post=post, created_by=user, **text)
+    if previous_slug == post.slug:
+        return
+    # Back to a slug this post once had: it is live again. Another post's retired slug stays:
+    # the redirect only answers 404s, so a published newcomer wins, while a draft taking the
+    # slug must not break (or reveal) the old redirect.
+    RetiredPostSlug.objects.filter(slug=post.slug, post=post).delete()
+    if previous_slug:
+        RetiredPostSlug.objects.update_or_create(slug=previous_slug, defaults={"post": post})
 
 
 def post_restore_revision(*, revision: Revision, user) -> Post:
     """Put a revision's title, body and excerpt back into its post (itself a new revision)."""
     post = Post.objects.get(pk=revision.post_id)
     post.title, post.body, post.excerpt = revision.title, revision.body, revision.excerpt
-    post.save(revised_by=user)
-    return post
+    return post_save(post=post, user=user)
 
 
 @dataclass

@@ -1,14 +1,13 @@
 """Reader views. Every query here starts from ``Post.objects.published()``."""
 
 from contextlib import suppress
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
@@ -18,10 +17,11 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 from blog import search as post_search
 from blog import seo
 from blog.models import Post, Tag
+from blog.tag_selection import TagSelection
 
 RELATED_POSTS = 3
-# More tags than this in one filter URL is a crawler walking combinations, not a reader.
-MAX_FILTER_TAGS = 8
+# The "narrow down" table shows the tags most often found with the selection, not all of them.
+NARROWING_TAGS = 12
 
 
 class PublishedPostsMixin:
@@ -41,16 +41,7 @@ class PostDetailView(DetailView):
     """A post page; staff also see drafts and scheduled posts, marked as a preview."""
 
     def get_queryset(self):
-        return self.visible_posts().for_reading()
-
-    def visible_posts(self):
-        """Readers see published posts; editors preview anything; authors their own drafts."""
-        user = self.request.user
-        if user.is_staff and user.has_perm("blog.change_any_post"):
-            return Post.objects.all()
-        if user.is_staff:
-            return Post.objects.published() | Post.objects.filter(author=user)
-        return Post.objects.published()
+        return Post.objects.visible_to(self.request.user).for_reading()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -88,110 +79,51 @@ def tag_index(request):
     return render(request, "blog/tag_index.html", {"tags": tags})
 
 
-@dataclass
-class TagSelection:
-    """Posts with all of the `included` tags and none of the `excluded` ones."""
-
-    included: list[Tag]
-    excluded: list[Tag] = field(default_factory=list)
-
-    @classmethod
-    def from_slugs(cls, slugs: list[str], excluded_slugs: list[str] = ()) -> "TagSelection":
-        """Return the selection a URL names; 404 for unknown, repeated or too many tags."""
-        wanted = [*slugs, *excluded_slugs]
-        if len(set(wanted)) != len(wanted) or len(wanted) > MAX_FILTER_TAGS:
-            raise Http404("No such tag filter.")
-        # A tag only drafts carry is as unknown to readers as one that does not exist.
-        by_slug = {tag.slug: tag for tag in Tag.objects.public().filter(slug__in=wanted)}
-        if len(by_slug) != len(wanted):
-            raise Http404("No such tag.")
-        return cls([by_slug[s] for s in slugs], [by_slug[s] for s in excluded_slugs])
-
-    @property
-    def is_single_tag(self) -> bool:
-        return len(self.included) == 1 and not self.excluded
-
-    def posts(self):
-        """Return the published posts this selection matches."""
-        posts = Post.objects.published()
-        for tag in self.included:
-            posts = posts.filter(tags=tag)
-        if self.excluded:
-            posts = posts.exclude(tags__in=self.excluded)
-        return posts
-
-    def co_occurring(self):
-        """Return the other tags of the matching posts, each with how many posts carry it."""
-        chosen = [tag.pk for tag in self.included + self.excluded]
-        return (
-            Tag.objects.filter(tagged_posts__content_object__in=self.posts())
-            .exclude(pk__in=chosen)
-            .annotate(post_count=Count("tagged_posts"))
-            .order_by("-post_count", "name")
-        )
-
-    def url(self, *, included=None, excluded=None, suffix: str = "") -> str:
-        """Return the address of this selection, or of a variant of it."""
-        included = self.included if included is None else included
-        excluded = self.excluded if excluded is None else excluded
-        if not included:
-            return reverse("blog:home")
-        slugs = [tag.slug for tag in included]
-        if excluded:
-            name = f"blog:tag-without{suffix}"
-            return reverse(name, args=[slugs, [tag.slug for tag in excluded]])
-        return reverse(f"blog:tag{suffix}", args=[slugs])
-
-    def feed_url(self) -> str:
-        return self.url(suffix="-feed")
-
-    def atom_url(self) -> str:
-        return self.url(suffix="-atom")
-
-    def describe(self) -> str:
-        """Return the selection in words, for titles."""
-        text = " + ".join(tag.name for tag in self.included)
-        if self.excluded:
-            text += " without " + ", ".join(tag.name for tag in self.excluded)
-        return text
-
-
-@require_safe
-def tag_filter(request, slugs: list[str], excluded: list[str] = ()):
+class TagFilterView(PublishedPostsMixin, ListView):
     """Posts that carry every tag in the URL and none of the excluded ones, to narrow further."""
-    selection = TagSelection.from_slugs(slugs, excluded)
-    page = Paginator(selection.posts().for_listing(), settings.POSTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    total = page.paginator.count
-    included, excluded_tags = selection.included, selection.excluded
-    narrowing = [
-        {
-            "tag": tag,
-            "with_count": tag.post_count,
-            "with_url": selection.url(included=[*included, tag]),
-            "without_count": total - tag.post_count,
-            "without_url": selection.url(excluded=[*excluded_tags, tag]),
-        }
-        for tag in selection.co_occurring()
-    ]
-    context = {
-        "selection": selection,
-        "tags": included,
-        "removals": [
-            {"tag": tag, "url": selection.url(included=[t for t in included if t != tag])}
-            for tag in included
-        ],
-        "exclusion_removals": [
-            {"tag": tag, "url": selection.url(excluded=[t for t in excluded_tags if t != tag])}
-            for tag in excluded_tags
-        ],
-        "narrowing": narrowing,
-        "page_obj": page,
-        "post_list": page.object_list,
-        "is_paginated": page.has_other_pages(),
-    }
-    return render(request, "blog/tag_filter.html", context)
+
+    template_name = "blog/tag_filter.html"
+
+    def get_queryset(self):
+        self.selection = TagSelection.from_slugs(
+            self.kwargs["slugs"], self.kwargs.get("excluded", ())
+        )
+        return self.selection.posts().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        selection = self.selection
+        included, excluded = selection.included, selection.excluded
+        total = context["paginator"].count
+        # One more than shown tells whether the table is the whole list or its head.
+        options = list(selection.co_occurring()[: NARROWING_TAGS + 1])
+        context.update(
+            selection=selection,
+            tags=included,
+            removals=[
+                {"tag": tag, "url": selection.url(included=[t for t in included if t != tag])}
+                for tag in included
+            ],
+            exclusion_removals=[
+                {"tag": tag, "url": selection.url(excluded=[t for t in excluded if t != tag])}
+                for tag in excluded
+            ],
+            narrowing=[
+                {
+                    "tag": tag,
+                    "with_count": tag.post_count,
+                    "with_url": selection.url(included=[*included, tag]),
+                    "without_count": total - tag.post_count,
+                    "without_url": selection.url(excluded=[*excluded, tag]),
+                }
+                for tag in options[:NARROWING_TAGS]
+            ],
+            narrowing_is_partial=len(options) > NARROWING_TAGS,
+        )
+        return context
+
+
+tag_filter = TagFilterView.as_view()
 
 
 @require_safe

@@ -16,6 +16,7 @@ def canonical_url(request) -> str:
     if request is None:
         return settings.SITE_URL + "/"
     url = settings.SITE_URL + request.path
+    # ASCII digits only: "²".isdigit() is true, and int("²") raises on every page that asks.
     page = request.GET.get("page", "")
     # isdigit() alone accepts "²", which int() refuses: ASCII digits only.
     if page.isascii() and page.isdigit() and page not in ("0", "1"):

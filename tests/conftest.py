@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
+from blog import services
 from blog.models import Image, Post
 
 _numbers = count(1)
@@ -91,6 +92,8 @@ def make_post(db, author):
         }
         fields.update(overrides)
         post = Post.objects.create(**fields)
+        # As a post written in the admin: with its first revision.
+        services.post_record_history(post=post)
         if tags:
             post.tags.set(list(tags))
         return post

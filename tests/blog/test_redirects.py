@@ -12,7 +12,7 @@ class TestPostSlugs:
     def test_a_changed_slug_redirects_permanently(self, client, make_post):
         post = make_post(slug="old-name")
         post.slug = "new-name"
-        post.save()
+        services.post_save(post=post)
         response = client.get("/posts/old-name/")
         assert response.status_code == 301
         assert response["Location"] == "/posts/new-name/"
@@ -22,29 +22,29 @@ class TestPostSlugs:
         post = make_post(slug="first")
         for slug in ("second", "third"):
             post.slug = slug
-            post.save()
+            services.post_save(post=post)
         assert client.get("/posts/first/")["Location"] == "/posts/third/"
         assert client.get("/posts/second/")["Location"] == "/posts/third/"
 
     def test_query_string_is_kept(self, client, make_post):
         post = make_post(slug="before")
         post.slug = "after"
-        post.save()
+        services.post_save(post=post)
         assert client.get("/posts/before/?utm=x")["Location"] == "/posts/after/?utm=x"
 
     def test_going_back_to_an_old_slug_serves_the_page(self, client, make_post):
         post = make_post(slug="a")
         post.slug = "b"
-        post.save()
+        services.post_save(post=post)
         post.slug = "a"
-        post.save()
+        services.post_save(post=post)
         assert client.get("/posts/a/").status_code == 200
         assert client.get("/posts/b/")["Location"] == "/posts/a/"
 
     def test_a_new_post_may_take_a_retired_slug(self, client, make_post):
         old = make_post(slug="taken")
         old.slug = "moved"
-        old.save()
+        services.post_save(post=old)
         newcomer = make_post(slug="taken", title="Newcomer")
         response = client.get("/posts/taken/")
         assert response.status_code == 200 and "Newcomer" in response.content.decode()
@@ -55,9 +55,9 @@ class TestPostSlugs:
     ):
         for post, old in ((draft, "draft-old"), (scheduled, "scheduled-old")):
             post.slug = old
-            post.save()
+            services.post_save(post=post)
             post.slug = f"{old}-new"
-            post.save()
+            services.post_save(post=post)
             response = client.get(f"/posts/{old}/")
             assert response.status_code == 404
             assert post.title not in response.content.decode()
@@ -65,9 +65,9 @@ class TestPostSlugs:
     def test_unpublished_then_redirects_nowhere(self, client, make_post):
         post = make_post(slug="was")
         post.slug = "is"
-        post.save()
+        services.post_save(post=post)
         post.status = Post.Status.DRAFT
-        post.save()
+        services.post_save(post=post)
         assert client.get("/posts/was/").status_code == 404
 
     def test_unknown_paths_stay_404(self, client, db):
@@ -77,7 +77,7 @@ class TestPostSlugs:
     def test_redirect_costs_few_queries(self, client, make_post, django_assert_max_num_queries):
         post = make_post(slug="one")
         post.slug = "two"
-        post.save()
+        services.post_save(post=post)
         with django_assert_max_num_queries(4):
             assert client.get("/posts/one/").status_code == 301
 

@@ -4,7 +4,7 @@ import pytest
 from test_admin import post_form
 
 from blog import services
-from blog.models import Post, Revision
+from blog.models import Post, RetiredPostSlug, Revision
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +40,34 @@ def edit(client, post, **changes):
 
 
 class TestKeeping:
-    def test_creating_a_post_keeps_its_first_revision(self, make_post):
-        post = make_post(title="First", body="One.", excerpt="E")
+    def test_creating_a_post_keeps_its_first_revision(self, author):
+        post = Post(title="First", body="One.", excerpt="E", author=author)
+        services.post_save(post=post, user=author)
         revision = post.revisions.get()
         assert (revision.title, revision.body, revision.excerpt) == ("First", "One.", "E")
+        assert revision.created_by == author
+
+    def test_creating_a_post_in_the_admin_keeps_its_first_revision(self, editor_client, editor):
+        data = post_form(title="Admin made", body="Text.", author=editor.pk, tags="")
+        assert editor_client.post("/admin/blog/post/add/", data).status_code == 302
+        revision = Post.objects.get(title="Admin made").revisions.get()
+        assert (revision.body, revision.created_by) == ("Text.", editor)
+
+    def test_a_plain_save_keeps_the_row_consistent_and_no_history(self, make_post):
+        post = make_post(slug="plain", body="Before.")
+        post.body, post.slug = "After *now*.", "plain-renamed"
+        post.save()
+        post.refresh_from_db()
+        assert "<em>now</em>" in post.body_html  # rendering is part of the row
+        assert post.revisions.count() == 1  # history is the writer's explicit call
+        assert not RetiredPostSlug.objects.exists()
+
+    def test_recording_history_twice_for_one_save_keeps_one_revision(self, make_post):
+        post = make_post()
+        post.body = "Changed."
+        services.post_save(post=post)
+        services.post_record_history(post=post)
+        assert post.revisions.count() == 2
 
     def test_each_save_through_the_admin_keeps_who_and_what(self, editor_client, editor, draft):
         edit(editor_client, draft, body="Second version.")
@@ -59,7 +83,7 @@ class TestKeeping:
     def test_a_save_that_changes_no_text_adds_no_revision(self, make_post):
         post = make_post()
         post.status = Post.Status.DRAFT
-        post.save()
+        services.post_save(post=post)
         assert post.revisions.count() == 1
 
     def test_revisions_go_with_the_post(self, make_post):
@@ -132,6 +156,6 @@ def test_text_diff_marks_changed_words_and_collapses_unchanged_lines():
 def test_history_page_query_count(editor_client, draft, django_assert_max_num_queries):
     for n in range(8):
         draft.body = f"Version {n}"
-        draft.save()
+        services.post_save(post=draft)
     with django_assert_max_num_queries(10):
         assert editor_client.get(f"/admin/blog/post/{draft.pk}/revisions/").status_code == 200

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
+from blog import services
 from blog.models import PostVideo
 from videos.services import video_get_or_create_from_url
 
@@ -601,7 +602,7 @@ class TestDraftOnlyTags:
 def test_a_draft_taking_a_retired_slug_keeps_the_old_redirect(client, make_post):
     post = make_post(slug="public-essay")
     post.slug = "renamed-essay"
-    post.save()
+    services.post_save(post=post)
     make_post(slug="public-essay", status="draft", published_at=None)
     response = client.get("/posts/public-essay/")
     assert response.status_code == 301 and response["Location"] == "/posts/renamed-essay/"

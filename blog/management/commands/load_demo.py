@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from blog import demo
+from blog import demo, services
 from blog.models import Post, PostVideo
 from videos.models import Video
 from videos.services import video_get_or_create_from_url
@@ -49,6 +49,7 @@ class Command(BaseCommand):
         )
         if not created:
             return 0
+        services.post_record_history(post=post)  # its first revision, as if written in the admin
         post.tags.set(spec["tags"])
         for position, attached in enumerate(spec.get("attached", [])):
             video, ref = video_get_or_create_from_url(url=attached["url"])
