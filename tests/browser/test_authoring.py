@@ -152,8 +152,9 @@ def test_leaving_with_unsaved_changes_asks_first(page, live_server, writer):
         dialog.dismiss()
 
     page.on("dialog", dismiss)
-    page.evaluate("window.location.href = '/admin/'")
-    page.wait_for_timeout(500)
+    # Wait for the dialog itself, not a fixed time a busy machine may not keep to.
+    with page.expect_event("dialog"):
+        page.evaluate("window.location.href = '/admin/'")
     assert dialogs == ["beforeunload"]
     assert page.url.endswith("/admin/blog/post/add/")
 

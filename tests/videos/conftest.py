@@ -9,6 +9,18 @@ def provider(settings):
     settings.CLOSER_OEMBED_ENDPOINTS = {
         name: f"{fake.url}/oembed/{name}" for name in ("youtube", "vimeo", "dailymotion")
     }
-    settings.CLOSER_OEMBED_TIMEOUT = 0.5
+    # Generous: an answer from this machine never takes this long, however busy it is. Tests
+    # of the deadline itself shorten it (short_deadline) against answers that come far later.
+    settings.CLOSER_OEMBED_TIMEOUT = 10
     yield fake
     fake.stop()
+
+
+SHORT_DEADLINE = 0.5
+
+
+@pytest.fixture
+def short_deadline(settings):
+    """Give providers half a second: for tests whose provider answers 2 s late, or never."""
+    settings.CLOSER_OEMBED_TIMEOUT = SHORT_DEADLINE
+    return SHORT_DEADLINE

@@ -101,13 +101,13 @@ def test_failures_are_errors_with_a_reason(provider, answer, message, health):
     assert caught.value.health == health
 
 
-def test_a_slow_provider_times_out(provider):
+def test_a_slow_provider_times_out(provider, short_deadline):
     provider.oembed("youtube", slow_answer(2, json_answer({"title": "late"})))
     with pytest.raises(OEmbedError, match="did not answer in time"):
         fetch_oembed(YT)
 
 
-def test_a_trickling_provider_cannot_outlast_the_deadline(provider):
+def test_a_trickling_provider_cannot_outlast_the_deadline(provider, short_deadline):
     # Each byte comes well within the socket timeout; the whole answer takes far longer.
     provider.oembed("youtube", trickle_answer(5))
     with pytest.raises(OEmbedError, match="did not answer in time"):
