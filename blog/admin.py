@@ -18,6 +18,7 @@ from blog.forms import (
     PostVideoForm,
     SafeImageFormField,
     ScheduleForm,
+    TagAdminForm,
     TagMergeForm,
     TagRenameForm,
 )
@@ -199,6 +200,7 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    form = TagAdminForm
     list_display = ["name", "slug", "post_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

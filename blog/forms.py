@@ -124,6 +124,20 @@ class ScheduleForm(forms.Form):
         return when
 
 
+class TagAdminForm(forms.ModelForm):
+    # Optional here: Tag.save() fills an empty slug from the name (ASCII, never empty).
+    slug = forms.SlugField(
+        max_length=100,
+        required=False,
+        allow_unicode=True,
+        help_text="The tag's address, /tags/<slug>/. Filled from the name when left empty.",
+    )
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug", "description"]
+
+
 class TagRenameForm(forms.Form):
     name = forms.CharField(label="New name", max_length=100)
 

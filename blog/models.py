@@ -15,6 +15,18 @@ EXCERPT_WORDS = 40
 WORDS_PER_MINUTE = 230
 
 
+TAG_SLUG_BASE_CHARS = 90  # the slug field holds 100: room for a "-NN" suffix
+
+
+def tag_slug_base(name: str) -> str:
+    """Return the slug a tag name suggests (before making it unique); never empty.
+
+    ASCII when the name transliterates (Björk → bjork), else its own letters (映画), else "tag".
+    """
+    slug = slugify(name) or slugify(name, allow_unicode=True)
+    return slug[:TAG_SLUG_BASE_CHARS].strip("-_") or "tag"
+
+
 class TagQuerySet(models.QuerySet):
     def public(self):
         """Return tags that at least one post readers may see carries."""
@@ -47,7 +59,24 @@ class Tag(TagBase):
     def get_absolute_url(self):
         return reverse("blog:tag", kwargs={"slugs": self.slug})
 
+    @classmethod
+    def free_slug(cls, name: str, *, exclude: int | None = None) -> str:
+        """Return an unused slug for name: ASCII where it transliterates, never empty."""
+        slug = base = tag_slug_base(name)
+        n = 2
+        while cls.objects.filter(slug=slug).exclude(pk=exclude).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def slugify(self, tag, i=None):
+        # taggit's hook; save() below fills the slug first, so this only keeps the two in step.
+        return tag_slug_base(tag) + (f"-{i}" if i is not None else "")
+
     def save(self, *args, **kwargs):
+        # taggit would store an empty slug for "!!!" or "🎬", and every page linking it would
+        # fail to reverse its URL: fill it here, so admin, autocomplete and importers all agree.
+        if not self.slug:
+            self.slug = self.free_slug(self.name, exclude=self.pk)
         old_slug = getattr(self, "_loaded_slug", None)
         with transaction.atomic():
             super().save(*args, **kwargs)

@@ -8,7 +8,6 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from blog.models import Post, RetiredTagSlug, Revision, Tag, TaggedPost
 
@@ -137,17 +136,9 @@ def tag_rename(*, tag: Tag, name: str) -> Tag:
     """Give a tag a new name and slug; its old URL keeps working with a 301."""
     name = name.strip()
     tag.name = name
-    tag.slug = _free_tag_slug(name, exclude=tag.pk)
+    tag.slug = Tag.free_slug(name, exclude=tag.pk)
     tag.save()
     return tag
-
-
-def _free_tag_slug(name: str, *, exclude: int | None = None) -> str:
-    base = slugify(name, allow_unicode=True)[:90] or "tag"
-    slug, n = base, 2
-    while Tag.objects.filter(slug=slug).exclude(pk=exclude).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 @transaction.atomic
