@@ -1,3 +1,5 @@
+import html
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -293,10 +295,12 @@ class Post(models.Model):
 
     @property
     def summary(self) -> str:
-        """Return the excerpt, or the first words of the body when there is none."""
+        """Return the excerpt, or the first words of the body: plain text, for templates to escape."""
         if self.excerpt.strip():
             return self.excerpt.strip()
-        return Truncator(strip_tags(self.body_html)).words(EXCERPT_WORDS, truncate=" …")
+        # strip_tags keeps entities ("Tom &amp; Jerry"); the template would escape them again.
+        text = html.unescape(strip_tags(self.body_html))
+        return Truncator(text).words(EXCERPT_WORDS, truncate=" …")
 
     def clean(self):
         super().clean()
