@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET, require_POST
 
-from blog import images, services
+from blog import diffs, images, services
 from blog.models import WORDS_PER_MINUTE, Image, Post, Tag
 from blog.rendering import render
 from videos.embed import expand_placeholders, keys_in
@@ -110,10 +110,11 @@ def revisions(request, model_admin, object_id):
     """Show a post's revisions, newest first, each with what it changed."""
     post = _post_for_writer(request, model_admin, object_id)
     shown = list(post.revisions.select_related("created_by")[: SHOWN_REVISIONS + 1])
+    budget = diffs.DiffBudget()  # shared: the page stays fast however long and many the texts
     entries = [
         {
             "revision": revision,
-            "diffs": services.revision_diff(older, revision),
+            "diffs": diffs.revision_diff(older, revision, budget=budget),
             "is_current": index == 0,
         }
         for index, (revision, older) in enumerate(zip(shown, [*shown[1:], None], strict=True))
