@@ -4,7 +4,12 @@ Every view here runs inside ``admin_site.admin_view`` (staff only, never cached)
 post admin's own permissions, so an Author reaches only what the admin already lets them edit.
 """
 
+import logging
+import time
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, JsonResponse
@@ -16,11 +21,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from blog import diffs, images, services
 from blog.models import WORDS_PER_MINUTE, Image, Post, Tag
-from blog.rendering import render
+from blog.rendering import BodyTooComplex, render
 from videos.embed import expand_placeholders, keys_in
 from videos.models import Video
 
-MAX_PREVIEW_CHARS = 500_000  # about 80,000 words: longer than any essay, short of abuse
+logger = logging.getLogger(__name__)
+
+# Previews per user per minute: typing with the editor's 400 ms pause stays well under it.
+DEFAULT_PREVIEW_RATE = 60
+PREVIEW_WINDOW_SECONDS = 60
 SUGGESTIONS = 10
 PICKER_IMAGES = 24
 SHOWN_REVISIONS = 50
@@ -38,16 +47,41 @@ def reading_stats(words: int) -> dict:
     return {"words": words, "minutes": minutes, "label": label}
 
 
+def _preview_allowed(user) -> bool:
+    """Count one preview for user; False past CLOSER_PREVIEW_RATE in the current minute."""
+    rate = int(getattr(settings, "CLOSER_PREVIEW_RATE", DEFAULT_PREVIEW_RATE))
+    window = int(time.time() // PREVIEW_WINDOW_SECONDS)
+    key = f"closer:preview-rate:{user.pk}:{window}"
+    try:
+        cache.add(key, 0, timeout=PREVIEW_WINDOW_SECONDS * 2)
+        return cache.incr(key) <= rate
+    except Exception:  # a cache outage must not stop writing: fail open, and say so
+        logger.warning("preview rate limit skipped: the cache is unavailable", exc_info=True)
+        return True
+
+
 @require_POST
 def preview(request, model_admin):
     """Return the body as the post page will show it, rendered by the site's own pipeline."""
     if not _may_write(model_admin, request):
         raise PermissionDenied
-    body = request.POST.get("body", "")[:MAX_PREVIEW_CHARS]
+    if not _preview_allowed(request.user):
+        response = JsonResponse(
+            {
+                "error": "Previewing paused for a moment (many previews in a row); it resumes by itself."
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(PREVIEW_WINDOW_SECONDS)
+        return response
+    body = request.POST.get("body", "")
     body_format = request.POST.get("body_format", Post.BodyFormat.MARKDOWN)
     if body_format not in Post.BodyFormat.values:
         body_format = Post.BodyFormat.MARKDOWN
-    rendered = render(body, body_format)
+    try:
+        rendered = render(body, body_format)
+    except BodyTooComplex as error:
+        return JsonResponse({"error": str(error)}, status=400)
     # Known videos show their title and poster; new URLs show a neutral facade until saved.
     videos = Video.objects.by_keys(keys_in(rendered.html))
     html = expand_placeholders(rendered.html, videos, mode="page")

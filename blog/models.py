@@ -11,7 +11,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from blog import images
-from blog.rendering import render
+from blog.rendering import BodyTooComplex, check_body, render
 
 EXCERPT_WORDS = 40
 WORDS_PER_MINUTE = 230
@@ -304,10 +304,18 @@ class Post(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.featured_image and not self.featured_image_alt.strip():
-            raise ValidationError(
-                {"featured_image_alt": "Describe the featured image for readers who cannot see it."}
+            errors["featured_image_alt"] = (
+                "Describe the featured image for readers who cannot see it."
             )
+        try:
+            # Before save() sends the body to the sanitizer: a hostile body is refused cheaply.
+            check_body(self.body, self.body_format)
+        except BodyTooComplex as error:
+            errors["body"] = str(error)
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, revised_by=None, **kwargs):
         """Render the body, keep a revision of changed text and retire a changed slug."""

@@ -234,6 +234,12 @@ POSTS_PER_PAGE = env_int("POSTS_PER_PAGE", 10)
 # (FILE_UPLOAD_MAX_MEMORY_SIZE only decides when an upload spills to disk).
 CLOSER_MAX_UPLOAD_BYTES = env_int("CLOSER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 CLOSER_MAX_IMAGE_PIXELS = env_int("CLOSER_MAX_IMAGE_PIXELS", 50_000_000)
+# Post bodies: the renderer refuses more (a clear error on the field and in the preview), so
+# a body can never tie up a worker in the sanitizer; previews per user per minute.
+CLOSER_MAX_BODY_BYTES = env_int("CLOSER_MAX_BODY_BYTES", 1024 * 1024)
+CLOSER_MAX_BODY_DEPTH = env_int("CLOSER_MAX_BODY_DEPTH", 32)
+CLOSER_MAX_BODY_ELEMENTS = env_int("CLOSER_MAX_BODY_ELEMENTS", 25_000)
+CLOSER_PREVIEW_RATE = env_int("CLOSER_PREVIEW_RATE", 60)
 # Video providers: oEmbed answers and posters must arrive within this many seconds.
 CLOSER_OEMBED_TIMEOUT = float(os.environ.get("CLOSER_OEMBED_TIMEOUT", "3"))
 
