@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET, require_POST
 
-from blog import diffs, images, services
-from blog.models import WORDS_PER_MINUTE, Image, Post, Tag
+from blog import diffs, images, review, services
+from blog.models import WORDS_PER_MINUTE, Image, Post
 from blog.rendering import BodyTooComplex, render
 from videos.embed import expand_placeholders, keys_in
 from videos.models import Video
@@ -96,7 +96,7 @@ def tag_suggestions(request, model_admin):
     if not _may_write(model_admin, request):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
-    tags = Tag.objects.all()
+    tags = review.tags_visible_to(request.user)
     if query:
         tags = tags.filter(name__icontains=query)
     names = list(tags.order_by("name").values_list("name", flat=True)[:200])
@@ -169,8 +169,60 @@ def restore_revision(request, model_admin, object_id, revision_id):
     """Put an old revision's text back into the post, then return to the editor."""
     post = _post_for_writer(request, model_admin, object_id)
     revision = get_object_or_404(post.revisions, pk=revision_id)
+    if review.post_needs_review(user=request.user, post=post):
+        post.title, post.body, post.excerpt = revision.title, revision.body, revision.excerpt
+        review.post_change_hold(post=post, user=request.user, tag_names=list(post.tags.names()))
+        messages.success(
+            request,
+            f"The text from {revision} is kept for review: an editor approves it before "
+            "readers see it.",
+        )
+        return redirect(reverse("admin:blog_post_change", args=[post.pk]))
     services.post_restore_revision(revision=revision, user=request.user)
     messages.success(
         request, f"Restored the text from {revision}. The previous text is kept as a revision."
     )
     return redirect(reverse("admin:blog_post_change", args=[post.pk]))
+
+
+def review_pending(request, model_admin, object_id):
+    """Show an Author's held change to a published post; an Editor approves or discards it."""
+    post = model_admin.get_object(request, object_id)
+    if post is None or not model_admin.has_view_permission(request, post):
+        raise Http404("No such post.")
+    change = review.pending_change_for(post)
+    may_decide = review.may_publish(request.user)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if change is None or decision not in ("approve", "discard"):
+            return redirect(reverse("admin:blog_post_change", args=[post.pk]))
+        # An Author may withdraw their own change; only an Editor puts one live.
+        if not may_decide and not (
+            decision == "discard" and change.created_by_id == request.user.pk
+        ):
+            raise PermissionDenied
+        if decision == "discard":
+            review.pending_change_discard(change=change)
+            messages.success(request, "Discarded the changes; the post stays as published.")
+            return redirect(reverse("admin:blog_post_change", args=[post.pk]))
+        try:
+            review.pending_change_approve(change=change, user=request.user)
+        except review.ReviewConflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect(reverse("admin:blog_post_review", args=[post.pk]))
+        messages.success(request, "Approved: readers now see the changes.")
+        return redirect(reverse("admin:blog_post_change", args=[post.pk]))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Changes to “{post.title}” awaiting review",
+        "opts": model_admin.model._meta,
+        "original": post,
+        "change": change,
+        "diffs": review.pending_change_diff(change) if change else [],
+        "may_decide": may_decide,
+        "may_withdraw": change is not None and change.created_by_id == request.user.pk,
+        "post_moved_on": change is not None
+        and change.post_updated_at is not None
+        and post.updated_at > change.post_updated_at,
+    }
+    return TemplateResponse(request, "admin/blog/post/review.html", context)

@@ -493,3 +493,30 @@ class Image(models.Model):
             self.renditions = images.store_upload(self.file)
             self.width, self.height = self.renditions["width"], self.renditions["height"]
         super().save(*args, **kwargs)
+
+
+class PendingChange(models.Model):
+    """An Author's edit of a published post, held until an Editor approves it (blog.review)."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="pending_change")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    excerpt = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    body_format = models.CharField(max_length=10, choices=Post.BodyFormat.choices)
+    tag_names = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="pending_post_changes",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # The post as it was when the author saved: an editor sees whether it has moved on since.
+    post_updated_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "pending change"
+
+    def __str__(self):
+        return f"Changes to “{self.post}” awaiting review"
