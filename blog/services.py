@@ -37,7 +37,9 @@ def posts_schedule(*, posts, when: datetime) -> int:
 def _set_publishing(posts, **values) -> int:
     # One save per post rather than update(): post_save receivers (caches, search) must hear.
     count = 0
-    for post in posts.select_for_update():
+    # Lock only the post rows: the admin's queryset outer-joins pending changes (PostgreSQL
+    # refuses FOR UPDATE on the nullable side of an outer join).
+    for post in posts.select_for_update(of=("self",)):
         for name, value in values.items():
             setattr(post, name, value)
         post.save(update_fields=[*values, "updated_at"])
