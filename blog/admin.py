@@ -1,4 +1,5 @@
 from functools import partial
+from types import SimpleNamespace
 
 import taggit.models
 from django.contrib import admin, messages
@@ -6,24 +7,29 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import ngettext
+from taggit.utils import edit_string_for_tags
 
-from blog import admin_views, images, services
+from blog import admin_views, images, review, services
 from blog.forms import (
     ImageAdminForm,
     PostAdminForm,
     PostVideoForm,
     SafeImageFormField,
     ScheduleForm,
+    TagAdminForm,
     TagMergeForm,
     TagRenameForm,
 )
-from blog.models import Image, Post, PostVideo, Tag
+from blog.models import Image, PendingChange, Post, PostVideo, Tag
+from videos.admin import VideoAdmin
+from videos.models import Video
 from videos.tasks import videos_enqueue_metadata
 
 SAFE_IMAGE_FIELDS = {models.ImageField: {"form_class": SafeImageFormField}}
@@ -37,6 +43,16 @@ def can_publish(request) -> bool:
 
 def can_edit_any(request) -> bool:
     return request.user.has_perm("blog.change_any_post")
+
+
+def held_for_review(request, post) -> bool:
+    """Return whether this user's edits to post wait for an Editor (asked once per request)."""
+    if post is None or post.pk is None:
+        return False
+    answers = request.__dict__.setdefault("_closer_held_for_review", {})
+    if post.pk not in answers:
+        answers[post.pk] = review.post_needs_review(user=request.user, post=post)
+    return answers[post.pk]
 
 
 def action_form_response(request, model_admin, queryset, *, action, title, form, intro=""):
@@ -62,13 +78,24 @@ class PostVideoInline(admin.TabularInline):
     verbose_name = "attached video"
     verbose_name_plural = "Attached videos (shown after the essay, in this order)"
 
+    # An Author's published post: its videos are an Editor's to change (blog.review).
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not held_for_review(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not held_for_review(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not held_for_review(request, obj)
+
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     form = PostAdminForm
     formfield_overrides = SAFE_IMAGE_FIELDS
     list_display = ["title", "status_label", "published_at", "author", "tag_names"]
-    list_filter = ["status", "tags", "author", "published_at"]
+    # Only the tags of the posts this user may list (an Author: their own).
+    list_filter = ["status", ("tags", admin.RelatedOnlyFieldListFilter), "author", "published_at"]
     search_fields = ["title", "excerpt", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -111,6 +138,7 @@ class PostAdmin(admin.ModelAdmin):
                 "<path:object_id>/revisions/<int:revision_id>/restore/",
                 *view(admin_views.restore_revision, name="blog_post_restore_revision"),
             ),
+            ("<path:object_id>/review/", *view(admin_views.review_pending, name="blog_post_review")),
         ]  # fmt: skip
         return [path(route, function, name=name) for route, function, name in routes] + (
             super().get_urls()
@@ -119,7 +147,12 @@ class PostAdmin(admin.ModelAdmin):
     # --- Who may do what: Authors see and edit only their own posts and never publish. ---
 
     def get_queryset(self, request):
-        posts = super().get_queryset(request).select_related("author").prefetch_related("tags")
+        posts = (
+            super()
+            .get_queryset(request)
+            .select_related("author", "pending_change__created_by")
+            .prefetch_related("tags")
+        )
         return posts if can_edit_any(request) else posts.filter(author=request.user)
 
     def _is_allowed_on(self, request, post) -> bool:
@@ -137,16 +170,13 @@ class PostAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request):
         return can_publish(request)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if not request.user.has_perm("blog.add_image"):
-            for name in UPLOAD_FIELDS:
-                form.base_fields.pop(name, None)
-        return form
+    def _may_upload(self, request, obj) -> bool:
+        # A held change keeps the live featured image: nothing to upload into it.
+        return request.user.has_perm("blog.add_image") and not held_for_review(request, obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if request.user.has_perm("blog.add_image"):
+        if self._may_upload(request, obj):
             return fieldsets
         return [
             (name, {**options, "fields": [f for f in options["fields"] if f not in UPLOAD_FIELDS]})
@@ -159,12 +189,56 @@ class PostAdmin(admin.ModelAdmin):
             fields += ["status", "published_at"]
         if not can_edit_any(request):
             fields += ["author"]
+        if held_for_review(request, obj):
+            fields += ["featured_image"]
         return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not self._may_upload(request, obj):
+            for name in UPLOAD_FIELDS:
+                form.base_fields.pop(name, None)
+        pending = review.pending_change_for(obj) if held_for_review(request, obj) else None
+        if pending is None:
+            return form
+
+        class WithPendingChange(form):
+            """The Author goes on editing their held version, not the live one."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if not self.is_bound:
+                    self.initial.update({f: getattr(pending, f) for f in review.REVIEWED_FIELDS})
+                    names = [SimpleNamespace(name=name) for name in pending.tag_names]
+                    self.initial["tags"] = edit_string_for_tags(names)
+
+        return WithPendingChange
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        post = self.get_object(request, object_id)
+        pending = review.pending_change_for(post) if post is not None else None
+        if post is not None and request.method == "GET":
+            for video in {*post.embedded_videos.all(), *post.videos.all()}:
+                if video.metadata_pending:
+                    messages.info(request, f"{video}: {video.pending_note}")
+        context = {
+            "pending_change": pending,
+            "held_for_review": held_for_review(request, post),
+            "may_review": review.may_publish(request.user),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, context)
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def save_model(self, request, obj, form, change):
+        if change and held_for_review(request, obj):
+            # Readers keep the published text; an Editor approves this version (blog.review).
+            request._closer_held = review.post_change_hold(
+                post=obj, user=request.user, tag_names=form.cleaned_data.get("tags", [])
+            )
+            return
         if not can_edit_any(request) and not change:
             obj.author = request.user
         if not can_publish(request):
@@ -183,6 +257,11 @@ class PostAdmin(admin.ModelAdmin):
         services.post_save(post=obj, user=request.user)
 
     def save_related(self, request, form, formsets, change):
+        if change and held_for_review(request, form.instance):
+            return  # tags wait in the pending change; videos are read-only here
+        if change and form.instance.status == Post.Status.DRAFT:
+            # A draft again, edited directly: a version held while it was published is stale.
+            PendingChange.objects.filter(post=form.instance).delete()
         super().save_related(request, form, formsets, change)
         post = form.instance
         videos = {*post.embedded_videos.all(), *post.videos.all()}
@@ -201,14 +280,6 @@ class PostAdmin(admin.ModelAdmin):
                 % {"count": len(queued)},
             )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        post = self.get_object(request, object_id)
-        if post is not None and request.method == "GET":
-            for video in {*post.embedded_videos.all(), *post.videos.all()}:
-                if video.metadata_pending:
-                    messages.info(request, f"{video}: {video.pending_note}")
-        return super().change_view(request, object_id, form_url, extra_context)
-
     @admin.display(description="Now")
     def featured_image_preview(self, post):
         if not post.featured_image:
@@ -218,14 +289,40 @@ class PostAdmin(admin.ModelAdmin):
             images.image_thumbnail_url(post.featured_image),
         )
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        if hasattr(request, "_closer_held"):
+            return "Changes held for an editor's review."  # nothing was saved to the post
+        return super().construct_change_message(request, form, formsets, add)
+
+    def response_change(self, request, obj):
+        if not hasattr(request, "_closer_held"):
+            return super().response_change(request, obj)
+        if request._closer_held is None:
+            self.message_user(request, "Nothing changed: readers see this version already.")
+        else:
+            self.message_user(
+                request,
+                "Your changes are kept for review: an editor approves them before readers see "
+                "them. Until then the post stays as it is published; saving again replaces "
+                "the changes awaiting review.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:blog_post_change", args=[obj.pk]))
+
     # --- List columns ---
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, post):
         if post.is_scheduled:
             local = timezone.localtime(post.published_at)
-            return format_html("Scheduled for {}", date_format(local, "j M Y, H:i"))
-        return post.get_status_display()
+            label = format_html("Scheduled for {}", date_format(local, "j M Y, H:i"))
+        else:
+            label = post.get_status_display()
+        pending = getattr(post, "pending_change", None)
+        if pending is not None:
+            who = pending.created_by.get_username() if pending.created_by else "an author"
+            label = format_html("{} · pending changes by {}", label, who)
+        return label
 
     @admin.display(description="Tags")
     def tag_names(self, post):
@@ -272,13 +369,16 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    form = TagAdminForm
     list_display = ["name", "slug", "post_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["rename", "merge"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(post_count=Count("tagged_posts"))
+        # An Author never learns the tags that only someone else's drafts carry.
+        tags = super().get_queryset(request).annotate(post_count=Count("tagged_posts"))
+        return tags.filter(pk__in=review.tags_visible_to(request.user).values("pk"))
 
     @admin.display(description="Posts", ordering="post_count")
     def post_count(self, tag):
@@ -403,3 +503,18 @@ class ImageAdmin(admin.ModelAdmin):
 
 # Closer's posts use blog.Tag; taggit's own Tag model stays empty, so hide it from authors.
 admin.site.unregister(taggit.models.Tag)
+
+
+class WriterAwareVideoAdmin(VideoAdmin):
+    """The Video admin, listing to an Author only the videos readers or their own posts show.
+
+    Registered from here because only this side knows posts: videos stays a leaf.
+    """
+
+    def get_queryset(self, request):
+        videos = super().get_queryset(request)
+        return videos.filter(pk__in=review.videos_visible_to(request.user).values("pk"))
+
+
+admin.site.unregister(Video)
+admin.site.register(Video, WriterAwareVideoAdmin)

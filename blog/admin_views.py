@@ -4,7 +4,12 @@ Every view here runs inside ``admin_site.admin_view`` (staff only, never cached)
 post admin's own permissions, so an Author reaches only what the admin already lets them edit.
 """
 
+import logging
+import time
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, JsonResponse
@@ -15,13 +20,16 @@ from django.utils.html import strip_tags
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from blog import images, services
-from blog.models import WORDS_PER_MINUTE, Image, Post, Tag
-from blog.rendering import render
+from blog import diffs, images, review, services
+from blog.models import WORDS_PER_MINUTE, Image, Post
+from blog.rendering import BodyTooComplex, render
 from videos.embed import expand_placeholders, keys_in
 from videos.models import Video
 
-MAX_PREVIEW_CHARS = 500_000  # about 80,000 words: longer than any essay, short of abuse
+logger = logging.getLogger(__name__)
+
+# Previews per user per minute: typing with the editor's 400 ms pause stays well under it.
+PREVIEW_WINDOW_SECONDS = 60
 SUGGESTIONS = 10
 PICKER_IMAGES = 24
 SHOWN_REVISIONS = 50
@@ -39,16 +47,41 @@ def reading_stats(words: int) -> dict:
     return {"words": words, "minutes": minutes, "label": label}
 
 
+def _preview_allowed(user) -> bool:
+    """Count one preview for user; False past CLOSER_PREVIEW_RATE in the current minute."""
+    rate = settings.CLOSER_PREVIEW_RATE
+    window = int(time.time() // PREVIEW_WINDOW_SECONDS)
+    key = f"closer:preview-rate:{user.pk}:{window}"
+    try:
+        cache.add(key, 0, timeout=PREVIEW_WINDOW_SECONDS * 2)
+        return cache.incr(key) <= rate
+    except Exception:  # a cache outage must not stop writing: fail open, and say so
+        logger.warning("preview rate limit skipped: the cache is unavailable", exc_info=True)
+        return True
+
+
 @require_POST
 def preview(request, model_admin):
     """Return the body as the post page will show it, rendered by the site's own pipeline."""
     if not _may_write(model_admin, request):
         raise PermissionDenied
-    body = request.POST.get("body", "")[:MAX_PREVIEW_CHARS]
+    if not _preview_allowed(request.user):
+        response = JsonResponse(
+            {
+                "error": "Previewing paused for a moment (many previews in a row); it resumes by itself."
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(PREVIEW_WINDOW_SECONDS)
+        return response
+    body = request.POST.get("body", "")
     body_format = request.POST.get("body_format", Post.BodyFormat.MARKDOWN)
     if body_format not in Post.BodyFormat.values:
         body_format = Post.BodyFormat.MARKDOWN
-    rendered = render(body, body_format)
+    try:
+        rendered = render(body, body_format)
+    except BodyTooComplex as error:
+        return JsonResponse({"error": str(error)}, status=400)
     # Known videos show their title and poster; new URLs show a neutral facade until saved.
     videos = Video.objects.by_keys(keys_in(rendered.html))
     html = expand_placeholders(rendered.html, videos, mode="page")
@@ -63,7 +96,7 @@ def tag_suggestions(request, model_admin):
     if not _may_write(model_admin, request):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
-    tags = Tag.objects.all()
+    tags = review.tags_visible_to(request.user)
     if query:
         tags = tags.filter(name__icontains=query)
     names = list(tags.order_by("name").values_list("name", flat=True)[:200])
@@ -112,10 +145,11 @@ def revisions(request, model_admin, object_id):
     """Show a post's revisions, newest first, each with what it changed."""
     post = _post_for_writer(request, model_admin, object_id)
     shown = list(post.revisions.select_related("created_by")[: SHOWN_REVISIONS + 1])
+    budget = diffs.DiffBudget()  # shared: the page stays fast however long and many the texts
     entries = [
         {
             "revision": revision,
-            "diffs": services.revision_diff(older, revision),
+            "diffs": diffs.revision_diff(older, revision, budget=budget),
             "is_current": index == 0,
         }
         for index, (revision, older) in enumerate(zip(shown, [*shown[1:], None], strict=True))
@@ -136,8 +170,60 @@ def restore_revision(request, model_admin, object_id, revision_id):
     """Put an old revision's text back into the post, then return to the editor."""
     post = _post_for_writer(request, model_admin, object_id)
     revision = get_object_or_404(post.revisions, pk=revision_id)
+    if review.post_needs_review(user=request.user, post=post):
+        post.title, post.body, post.excerpt = revision.title, revision.body, revision.excerpt
+        review.post_change_hold(post=post, user=request.user, tag_names=list(post.tags.names()))
+        messages.success(
+            request,
+            f"The text from {revision} is kept for review: an editor approves it before "
+            "readers see it.",
+        )
+        return redirect(reverse("admin:blog_post_change", args=[post.pk]))
     services.post_restore_revision(revision=revision, user=request.user)
     messages.success(
         request, f"Restored the text from {revision}. The previous text is kept as a revision."
     )
     return redirect(reverse("admin:blog_post_change", args=[post.pk]))
+
+
+def review_pending(request, model_admin, object_id):
+    """Show an Author's held change to a published post; an Editor approves or discards it."""
+    post = model_admin.get_object(request, object_id)
+    if post is None or not model_admin.has_view_permission(request, post):
+        raise Http404("No such post.")
+    change = review.pending_change_for(post)
+    may_decide = review.may_publish(request.user)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if change is None or decision not in ("approve", "discard"):
+            return redirect(reverse("admin:blog_post_change", args=[post.pk]))
+        # An Author may withdraw their own change; only an Editor puts one live.
+        if not may_decide and not (
+            decision == "discard" and change.created_by_id == request.user.pk
+        ):
+            raise PermissionDenied
+        if decision == "discard":
+            review.pending_change_discard(change=change)
+            messages.success(request, "Discarded the changes; the post stays as published.")
+            return redirect(reverse("admin:blog_post_change", args=[post.pk]))
+        try:
+            review.pending_change_approve(change=change, user=request.user)
+        except review.ReviewConflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect(reverse("admin:blog_post_review", args=[post.pk]))
+        messages.success(request, "Approved: readers now see the changes.")
+        return redirect(reverse("admin:blog_post_change", args=[post.pk]))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Changes to “{post.title}” awaiting review",
+        "opts": model_admin.model._meta,
+        "original": post,
+        "change": change,
+        "diffs": review.pending_change_diff(change) if change else [],
+        "may_decide": may_decide,
+        "may_withdraw": change is not None and change.created_by_id == request.user.pk,
+        "post_moved_on": change is not None
+        and change.post_updated_at is not None
+        and post.updated_at > change.post_updated_at,
+    }
+    return TemplateResponse(request, "admin/blog/post/review.html", context)

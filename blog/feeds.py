@@ -11,6 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from blog import seo
 from blog.models import Post
@@ -78,7 +79,8 @@ class PostFeed(Feed):
         return post.title
 
     def item_description(self, post):
-        return post.summary
+        # <description> and Atom's <summary type="html"> hold HTML; the summary is plain text.
+        return escape(post.summary)
 
     def item_link(self, post):
         return seo.absolute_url(post.get_absolute_url())

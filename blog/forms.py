@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -85,6 +87,28 @@ class TagSuggestWidget(TagWidget):
         super().__init__({**defaults, **(attrs or {})})
 
 
+TAG_NAME_MAX_CHARS = Tag._meta.get_field("name").max_length
+TAG_QUOTES_MESSAGE = (
+    'Tag names cannot contain straight double quotes ("): the tag field uses them to group '
+    "words, so the name would break apart on the next save. Use curly quotes instead: "
+    "The “Matrix”."
+)
+# taggit writes a name holding a comma as "a, b": a quoted group is fine when it is a whole item.
+_QUOTED_ITEM = re.compile(r'(?:^|(?<=,))\s*"[^"]*"\s*(?=,|$)')
+
+
+def validate_tag_name(name: str) -> None:
+    """Refuse a tag name that would not survive the next save of the tag field, or the column."""
+    if '"' in name:
+        raise forms.ValidationError(TAG_QUOTES_MESSAGE, code="tag_quotes")
+    if len(name) > TAG_NAME_MAX_CHARS:
+        raise forms.ValidationError(
+            "Tag names can be at most %(limit)d characters (“%(start)s…” has %(length)d).",
+            code="tag_too_long",
+            params={"limit": TAG_NAME_MAX_CHARS, "start": name[:30], "length": len(name)},
+        )
+
+
 class PostAdminForm(forms.ModelForm):
     """The post form; a featured image is picked from the library or uploaded into it here."""
 
@@ -121,6 +145,24 @@ class PostAdminForm(forms.ModelForm):
             cleaned["featured_image"] = None
         return cleaned
 
+    def clean_tags(self):
+        names = self.cleaned_data["tags"]
+        raw = self.fields["tags"].widget.value_from_datadict(
+            self.data, self.files, self.add_prefix("tags")
+        )
+        # taggit reads a stray quote as grouping: `The "Matrix"` would become "The" and "Matrix".
+        if isinstance(raw, str) and '"' in _QUOTED_ITEM.sub("", raw):
+            raise forms.ValidationError(TAG_QUOTES_MESSAGE, code="tag_quotes")
+        errors = []
+        for name in names:
+            try:
+                validate_tag_name(name)
+            except forms.ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise forms.ValidationError(errors)
+        return names
+
 
 class ScheduleForm(forms.Form):
     published_at = forms.DateTimeField(
@@ -137,6 +179,25 @@ class ScheduleForm(forms.Form):
         return when
 
 
+class TagAdminForm(forms.ModelForm):
+    # Optional here: Tag.save() fills an empty slug from the name (ASCII, never empty).
+    slug = forms.SlugField(
+        max_length=100,
+        required=False,
+        allow_unicode=True,
+        help_text="The tag's address, /tags/<slug>/. Filled from the name when left empty.",
+    )
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug", "description"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        validate_tag_name(name)
+        return name
+
+
 class TagRenameForm(forms.Form):
     name = forms.CharField(label="New name", max_length=100)
 
@@ -146,6 +207,7 @@ class TagRenameForm(forms.Form):
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
+        validate_tag_name(name)
         if Tag.objects.filter(name__iexact=name).exclude(pk=self.tag.pk).exists():
             raise forms.ValidationError(
                 "Another tag already has this name: merge the two tags instead."

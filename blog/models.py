@@ -1,3 +1,5 @@
+import html
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -10,12 +12,24 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from blog import images
-from blog.rendering import render
+from blog.rendering import BodyTooComplex, check_body, render
 from videos.models import Video
 from videos.services import video_get_or_create_from_url
 
 EXCERPT_WORDS = 40
 WORDS_PER_MINUTE = 230
+
+
+TAG_SLUG_BASE_CHARS = 90  # the slug field holds 100: room for a "-NN" suffix
+
+
+def tag_slug_base(name: str) -> str:
+    """Return the slug a tag name suggests (before making it unique); never empty.
+
+    ASCII when the name transliterates (Björk → bjork), else its own letters (映画), else "tag".
+    """
+    slug = slugify(name) or slugify(name, allow_unicode=True)
+    return slug[:TAG_SLUG_BASE_CHARS].strip("-_") or "tag"
 
 
 class TagQuerySet(models.QuerySet):
@@ -50,7 +64,24 @@ class Tag(TagBase):
     def get_absolute_url(self):
         return reverse("blog:tag", kwargs={"slugs": self.slug})
 
+    @classmethod
+    def free_slug(cls, name: str, *, exclude: int | None = None) -> str:
+        """Return an unused slug for name: ASCII where it transliterates, never empty."""
+        slug = base = tag_slug_base(name)
+        n = 2
+        while cls.objects.filter(slug=slug).exclude(pk=exclude).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def slugify(self, tag, i=None):
+        # taggit's hook; save() below fills the slug first, so this only keeps the two in step.
+        return tag_slug_base(tag) + (f"-{i}" if i is not None else "")
+
     def save(self, *args, **kwargs):
+        # taggit would store an empty slug for "!!!" or "🎬", and every page linking it would
+        # fail to reverse its URL: fill it here, so admin, autocomplete and importers all agree.
+        if not self.slug:
+            self.slug = self.free_slug(self.name, exclude=self.pk)
         old_slug = getattr(self, "_loaded_slug", None)
         with transaction.atomic():
             super().save(*args, **kwargs)
@@ -281,20 +312,28 @@ class Post(models.Model):
 
     @property
     def summary(self) -> str:
-        """Return the excerpt, or the first words of the body when there is none."""
+        """Return the excerpt, or the first words of the body: plain text, for templates to escape."""
         if self.excerpt.strip():
             return self.excerpt.strip()
-        return Truncator(strip_tags(self.body_html)).words(EXCERPT_WORDS, truncate=" …")
+        # strip_tags keeps entities ("Tom &amp; Jerry"); the template would escape them again.
+        text = html.unescape(strip_tags(self.body_html))
+        return Truncator(text).words(EXCERPT_WORDS, truncate=" …")
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.featured_image and not self.featured_image.alt:
-            raise ValidationError(
-                {
-                    "featured_image": "This image is marked decorative: a featured image stands "
-                    "for the essay in cards and link previews, so pick one with a description."
-                }
+            errors["featured_image"] = (
+                "This image is marked decorative: a featured image stands "
+                "for the essay in cards and link previews, so pick one with a description."
             )
+        try:
+            # Before save() sends the body to the sanitizer: a hostile body is refused cheaply.
+            check_body(self.body, self.body_format)
+        except BodyTooComplex as error:
+            errors["body"] = str(error)
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         """Keep the row consistent: a slug, a publish date, and the body rendered from its text.
@@ -464,3 +503,30 @@ class Image(models.Model):
         if self.file and not self.file._committed:
             images.image_store_upload(self)
         super().save(*args, **kwargs)
+
+
+class PendingChange(models.Model):
+    """An Author's edit of a published post, held until an Editor approves it (blog.review)."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="pending_change")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    excerpt = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    body_format = models.CharField(max_length=10, choices=Post.BodyFormat.choices)
+    tag_names = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="pending_post_changes",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # The post as it was when the author saved: an editor sees whether it has moved on since.
+    post_updated_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "pending change"
+
+    def __str__(self):
+        return f"Changes to “{self.post}” awaiting review"

@@ -22,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import bleach
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify as heading_slug
@@ -144,6 +146,70 @@ def sanitize_html(fragment: str) -> str:
     return _cleaner.clean(fragment)
 
 
+# --- Limits: what the sanitizer is asked to parse --------------------------------------------
+# html5lib's cost grows with the number of elements and, per element, with the nesting depth
+# (issue 11: 100 KB of nested <div>s took 13 s). These bounds keep a render well under a second;
+# a 50,000-word essay with ordinary markup is far inside them.
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr"}
+)  # fmt: skip
+# Their end tag may be left out, and a second one closes the first: siblings, not nesting.
+_OPTIONAL_END = frozenset(
+    {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup",
+     "rt", "rp", "colgroup", "caption"}
+)  # fmt: skip
+
+
+class BodyTooComplex(ValueError):
+    """A body past the size, nesting or element limits the renderer accepts."""
+
+
+def check_size(text: str) -> None:
+    """Refuse a body longer than CLOSER_MAX_BODY_BYTES (UTF-8)."""
+    limit = settings.CLOSER_MAX_BODY_BYTES
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        raise BodyTooComplex(
+            f"The body is {filesizeformat(size)}; a post holds at most {limit} bytes "
+            f"({filesizeformat(limit)}). Split it into several posts."
+        )
+
+
+def check_structure(fragment: str) -> None:
+    """Refuse HTML nested deeper than CLOSER_MAX_BODY_DEPTH or with too many elements.
+
+    One linear pass over the tags, stopping at the first limit crossed, so a hostile body is
+    refused in milliseconds.
+    """
+    max_depth = settings.CLOSER_MAX_BODY_DEPTH
+    max_elements = settings.CLOSER_MAX_BODY_ELEMENTS
+    open_tags: list[str] = []
+    elements = 0
+    for match in _TAG.finditer(fragment):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if closing:
+            if name in open_tags:
+                # Like the parser: an end tag closes everything opened inside it.
+                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name) :]
+            continue
+        elements += 1
+        if elements > max_elements:
+            raise BodyTooComplex(
+                f"The body has more than {max_elements:,} HTML elements. Split it into "
+                "several posts."
+            )
+        if name in _VOID or name in _OPTIONAL_END or self_closing:
+            continue
+        open_tags.append(name)
+        if len(open_tags) > max_depth:
+            raise BodyTooComplex(
+                f"The body nests HTML elements more than {max_depth} deep (at “<{name}>”). "
+                "Look for tags that are opened but never closed, such as <div>."
+            )
+
+
 @dataclass
 class Rendered:
     html: str
@@ -260,10 +326,14 @@ def _autop(text: str) -> str:
     )
 
 
-def render(text: str, body_format: str = "markdown") -> Rendered:
-    """Render a post body to sanitized HTML and list the video URLs it embeds."""
+def check_body(text: str, body_format: str = "markdown") -> str:
+    """Refuse a body the renderer would not accept; return the HTML bleach would be given."""
     markers = _VideoMarkers()
-    text = text or ""
+    return _checked_raw_html(text or "", body_format, markers)
+
+
+def _checked_raw_html(text: str, body_format: str, markers) -> str:
+    check_size(text)
     if body_format == "html":
         raw = _HTML_VIDEO_PARAGRAPH.sub(
             lambda m: markers.marker_for(html.unescape(m.group(1))) or m.group(0), _autop(text)
@@ -273,6 +343,17 @@ def render(text: str, body_format: str = "markdown") -> Rendered:
         )
     else:
         raw = _markdown(markers).render(text)
+    check_structure(raw)
+    return raw
+
+
+def render(text: str, body_format: str = "markdown") -> Rendered:
+    """Render a post body to sanitized HTML and list the video URLs it embeds.
+
+    Raises BodyTooComplex for a body past the limits (forms check first, with a message).
+    """
+    markers = _VideoMarkers()
+    raw = _checked_raw_html(text or "", body_format, markers)
     safe = sanitize_html(raw)
     safe = markers.expand(safe)
     return Rendered(

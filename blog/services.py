@@ -1,15 +1,11 @@
 """Cross-model writes for the blog: saving with history, publishing, revisions, tag renames
 and merges, images."""
 
-import difflib
-import re
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from blog.models import (
     REVISED_FIELDS,
@@ -51,7 +47,9 @@ def posts_schedule(*, posts, when: datetime) -> int:
 def _set_publishing(posts, **values) -> int:
     # One save per post rather than update(): post_save receivers (caches, search) must hear.
     count = 0
-    for post in posts.select_for_update():
+    # Lock only the post rows: the admin's queryset outer-joins pending changes (PostgreSQL
+    # refuses FOR UPDATE on the nullable side of an outer join).
+    for post in posts.select_for_update(of=("self",)):
         for name, value in values.items():
             setattr(post, name, value)
         post.save(update_fields=[*values, "updated_at"])
@@ -103,76 +101,6 @@ def post_restore_revision(*, revision: Revision, user) -> Post:
     return post_save(post=post, user=user)
 
 
-@dataclass
-class DiffLine:
-    kind: str  # "same", "added", "removed", "gap"
-    # (changed, text) pieces; changed pieces are the words that differ within the line.
-    parts: list[tuple[bool, str]] = field(default_factory=list)
-
-
-@dataclass
-class FieldDiff:
-    label: str
-    lines: list[DiffLine]
-
-    @property
-    def changed(self) -> bool:
-        return any(line.kind in ("added", "removed") for line in self.lines)
-
-
-_WORDS = re.compile(r"\s+|[^\s]+")
-
-
-def _word_parts(old: str, new: str) -> tuple[list, list]:
-    """Return both lines split into (changed, text) pieces, marking the words that differ."""
-    a, b = _WORDS.findall(old), _WORDS.findall(new)
-    old_parts, new_parts = [], []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            old_parts.append((False, "".join(a[i1:i2])))
-            new_parts.append((False, "".join(b[j1:j2])))
-        else:
-            if i2 > i1:
-                old_parts.append((True, "".join(a[i1:i2])))
-            if j2 > j1:
-                new_parts.append((True, "".join(b[j1:j2])))
-    return old_parts, new_parts
-
-
-def text_diff(old: str, new: str, *, context: int = 1) -> list[DiffLine]:
-    """Return a line diff with changed words marked; the template escapes every piece."""
-    a, b = old.splitlines(), new.splitlines()
-    lines: list[DiffLine] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for group in matcher.get_grouped_opcodes(context):
-        if lines:
-            lines.append(DiffLine("gap"))
-        for op, i1, i2, j1, j2 in group:
-            if op == "equal":
-                lines += [DiffLine("same", [(False, line)]) for line in a[i1:i2]]
-                continue
-            removed, added = a[i1:i2], b[j1:j2]
-            paired = min(len(removed), len(added)) if op == "replace" else 0
-            old_lines, new_lines = [], []
-            for n in range(paired):
-                old_parts, new_parts = _word_parts(removed[n], added[n])
-                old_lines.append(DiffLine("removed", old_parts))
-                new_lines.append(DiffLine("added", new_parts))
-            old_lines += [DiffLine("removed", [(True, line)]) for line in removed[paired:]]
-            new_lines += [DiffLine("added", [(True, line)]) for line in added[paired:]]
-            lines += old_lines + new_lines
-    return lines
-
-
-def revision_diff(older: Revision | None, newer: Revision) -> list[FieldDiff]:
-    """Return what changed from one revision to the next, field by field."""
-    diffs = []
-    for name, label in (("title", "Title"), ("excerpt", "Excerpt"), ("body", "Body")):
-        before = getattr(older, name) if older else ""
-        diffs.append(FieldDiff(label, text_diff(before, getattr(newer, name))))
-    return [diff for diff in diffs if diff.changed]
-
-
 # --- Tags -----------------------------------------------------------------------------------
 
 
@@ -180,17 +108,9 @@ def tag_rename(*, tag: Tag, name: str) -> Tag:
     """Give a tag a new name and slug; its old URL keeps working with a 301."""
     name = name.strip()
     tag.name = name
-    tag.slug = _free_tag_slug(name, exclude=tag.pk)
+    tag.slug = Tag.free_slug(name, exclude=tag.pk)
     tag.save()
     return tag
-
-
-def _free_tag_slug(name: str, *, exclude: int | None = None) -> str:
-    base = slugify(name, allow_unicode=True)[:90] or "tag"
-    slug, n = base, 2
-    while Tag.objects.filter(slug=slug).exclude(pk=exclude).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 @transaction.atomic

@@ -277,10 +277,23 @@ LOGIN_REDIRECT_URL = "admin:index"
 
 # Closer
 POSTS_PER_PAGE = env_int("POSTS_PER_PAGE", 10)
+# What the renderer accepts (html5lib's cost grows with elements and nesting: issue 11 found
+# 100 KB of nested <div>s taking 13 s). A 50,000-word essay with ordinary markup fits easily.
+CLOSER_MAX_BODY_BYTES = env_int("CLOSER_MAX_BODY_BYTES", 1024 * 1024)
+CLOSER_MAX_BODY_DEPTH = env_int("CLOSER_MAX_BODY_DEPTH", 32)
+CLOSER_MAX_BODY_ELEMENTS = env_int("CLOSER_MAX_BODY_ELEMENTS", 25_000)
+# Live previews one staff user may ask for per minute.
+CLOSER_PREVIEW_RATE = env_int("CLOSER_PREVIEW_RATE", 60)
 # Uploads: the form refuses bigger files; also cap the request body in the proxy
 # (FILE_UPLOAD_MAX_MEMORY_SIZE only decides when an upload spills to disk).
 CLOSER_MAX_UPLOAD_BYTES = env_int("CLOSER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 CLOSER_MAX_IMAGE_PIXELS = env_int("CLOSER_MAX_IMAGE_PIXELS", 50_000_000)
+# Post bodies: the renderer refuses more (a clear error on the field and in the preview), so
+# a body can never tie up a worker in the sanitizer; previews per user per minute.
+CLOSER_MAX_BODY_BYTES = env_int("CLOSER_MAX_BODY_BYTES", 1024 * 1024)
+CLOSER_MAX_BODY_DEPTH = env_int("CLOSER_MAX_BODY_DEPTH", 32)
+CLOSER_MAX_BODY_ELEMENTS = env_int("CLOSER_MAX_BODY_ELEMENTS", 25_000)
+CLOSER_PREVIEW_RATE = env_int("CLOSER_PREVIEW_RATE", 60)
 # Video providers: oEmbed answers and posters must arrive within this many seconds.
 CLOSER_OEMBED_TIMEOUT = env_float("CLOSER_OEMBED_TIMEOUT", 3)
 # Where to ask each provider for oEmbed data instead of its own endpoint, as JSON

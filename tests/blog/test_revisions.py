@@ -3,7 +3,7 @@
 import pytest
 from test_admin import post_form
 
-from blog import services
+from blog import diffs, services
 from blog.models import Post, RetiredPostSlug, Revision
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +147,7 @@ class TestHistoryPage:
 def test_text_diff_marks_changed_words_and_collapses_unchanged_lines():
     old = "\n".join(f"line {n}" for n in range(10))
     new = old.replace("line 5", "line five")
-    lines = services.text_diff(old, new)
+    lines = diffs.text_diff(old, new)
     kinds = [line.kind for line in lines]
     assert kinds == ["same", "removed", "added", "same"]
     assert (True, "5") in lines[1].parts and (True, "five") in lines[2].parts

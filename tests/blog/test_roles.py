@@ -116,7 +116,7 @@ class TestAuthor:
         assert mine.status == Post.Status.DRAFT
 
     def test_can_fix_a_typo_in_their_published_post_without_unpublishing(
-        self, client, writer, make_post
+        self, client, writer, chief, make_post
     ):
         post = make_post(author=writer)
         date = post.published_at
@@ -125,6 +125,10 @@ class TestAuthor:
             change_url(post), post_form(title="Fixed title", slug=post.slug, body="Fixed.")
         )
         assert response.status_code == 302
+        post.refresh_from_db()
+        # The fix waits for an editor (blog.review); the post stays published meanwhile.
+        assert post.is_published and post.published_at == date
+        login(client, chief).post(f"/admin/blog/post/{post.pk}/review/", {"decision": "approve"})
         post.refresh_from_db()
         assert post.title == "Fixed title" and post.is_published and post.published_at == date
 

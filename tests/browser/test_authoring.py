@@ -202,3 +202,13 @@ def test_the_other_authoring_pages_run_under_the_csp(page, live_server, writer, 
     page.locator("input[type=datetime-local]").wait_for()
     watch.check()
     assert page.requests.third_party == []
+
+
+def test_a_refused_preview_says_why(page, live_server, writer):
+    log_in(page, live_server, writer)
+    page.goto(live_server.url + "/admin/blog/post/add/")
+    page.fill("textarea#id_body", "<div>" * 5_000 + "deep" + "</div>" * 5_000)
+    stats = page.locator(".closer-editor-stats")
+    stats.filter(has_text="nests HTML elements").wait_for()
+    assert "Look for tags that are opened but never closed" in stats.inner_text()
+    assert page.locator(".closer-editor-preview.is-stale").count() == 1

@@ -90,17 +90,26 @@
         credentials: "same-origin",
         headers: { "X-CSRFToken": csrf ? csrf.value : "" },
       }).then(function (response) {
-        if (!response.ok || response.redirected) throw new Error("preview " + response.status);
-        return response.json();
+        if (response.redirected) throw new Error("preview " + response.status);
+        // A refusal (body too large or too deeply nested, previews too fast) says why.
+        return response.json().catch(function () { return {}; }).then(function (json) {
+          if (!response.ok) {
+            var refusal = new Error("preview " + response.status);
+            refusal.reason = json.error;
+            throw refusal;
+          }
+          return json;
+        });
       }).then(function (json) {
         if (mine !== sequence) return;
         preview.innerHTML = json.html; // rendered and sanitized by the server's render_body
         stats.textContent = json.label;
         previewPane.classList.remove("is-stale");
-      }).catch(function () {
+      }).catch(function (error) {
         if (mine !== sequence) return;
         previewPane.classList.add("is-stale");
-        stats.textContent = "Preview unavailable — are you still signed in? Your text is kept in this browser.";
+        stats.textContent = (error && error.reason) ||
+          "Preview unavailable — are you still signed in? Your text is kept in this browser.";
       });
     }
     function schedulePreview() {
