@@ -68,7 +68,7 @@ def test_tag_admin_fills_an_empty_slug(client, make_user):
 def test_migration_repairs_existing_empty_slugs(make_post):
     make_post(tags=["!!!", "Björk"])
     Tag.objects.filter(name="!!!").update(slug="")
-    migration = importlib.import_module("blog.migrations.0004_tag_slugs_and_pending_changes")
+    migration = importlib.import_module("blog.migrations.0005_tag_slugs_and_pending_changes")
     migration.fill_empty_tag_slugs(django_apps, None)
     assert Tag.objects.get(name="!!!").slug == "tag"
     assert Tag.objects.get(name="Björk").slug == "bjork"
@@ -169,6 +169,6 @@ def test_tag_rename_refuses_double_quotes(admin_client, make_post):
 def test_migration_turns_straight_quotes_in_existing_names_curly(make_post):
     make_post(tags=["Matrix"])
     Tag.objects.filter(name="Matrix").update(name='The "Matrix"')
-    migration = importlib.import_module("blog.migrations.0004_tag_slugs_and_pending_changes")
+    migration = importlib.import_module("blog.migrations.0005_tag_slugs_and_pending_changes")
     migration.curl_quotes_in_tag_names(django_apps, None)
     assert Tag.objects.get().name == "The “Matrix”"

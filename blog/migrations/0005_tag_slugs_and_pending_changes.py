@@ -38,7 +38,7 @@ def curl_quotes_in_tag_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blog", "0003_roles"),
+        ("blog", "0004_featured_image_from_library"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
