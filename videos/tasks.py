@@ -62,10 +62,11 @@ def video_fetch_metadata(video_pk: int, again: bool = False) -> str:
 
 
 def videos_enqueue_metadata(*, videos, again: bool = False) -> list[Video]:
-    """Mark videos lacking details (again=True: all of them, if they have a provider to ask) as
-       pending and fetch them in the background after the transaction commits; return them.
-    Enqueueing on commit means a worker never looks for a video (or a
-       post) that was rolled back, and the request's transaction is closed before any fetch starts.
+    """Mark videos as pending and fetch them in the background once the transaction commits.
+
+    Only videos lacking details are queued (again=True: every video with a provider to ask);
+    return those. Enqueueing on commit means a worker never looks for a video (or a post) that
+    was rolled back, and the request's transaction is closed before any fetch starts.
     """
     wanted = video_can_fetch_metadata if again else video_needs_metadata
     queued = [video for video in videos if wanted(video)]
