@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from blog import diffs
+from blog import diffs, services
 from blog.models import PendingChange, Post, Tag
 from videos.models import Video
 
@@ -110,7 +110,8 @@ def pending_change_approve(*, change: PendingChange, user) -> Post:
         )
     for name in REVIEWED_FIELDS:
         setattr(post, name, getattr(change, name))
-    post.save(revised_by=change.created_by or user)
+    # The revision is the author's text, so it is theirs; the 301 keeps the old slug working.
+    services.post_save(post=post, user=change.created_by or user)
     post.tags.set(change.tag_names)
     change.delete()
     return post

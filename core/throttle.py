@@ -165,7 +165,9 @@ class LoginThrottleMiddleware:
         return self.get_response(request)
 
     def _refuse(self, request, until: float):
-        seconds = max(1, math.ceil(until - now()))
+        # Rounded to the microsecond the database keeps first: a float round trip through
+        # datetime can turn exactly 900 s into 900.0000001, which ceil() would call 901.
+        seconds = max(1, math.ceil(round(until - now(), 6)))
         minutes = math.ceil(seconds / 60)
         message = ngettext(
             "Too many failed login attempts. Logging in is blocked for %(minutes)d more minute; "

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from blog import diffs
+from blog import diffs, services
 from blog.models import Revision
 
 WORDS = 20_000
@@ -100,7 +100,7 @@ def test_revisions_page_of_a_long_essay_is_short_and_escaped(client, make_user, 
     for n in range(3):
         post.body = f"<script>alert({n})</script> " + edited(text)
         text = post.body.split()
-        post.save()
+        services.post_save(post=post)
     response = client.get(f"/admin/blog/post/{post.pk}/revisions/")
     page = response.content.decode()
     assert response.status_code == 200
