@@ -33,8 +33,9 @@ DATA = "db.json"
 MEDIA_PREFIX = "media/"
 
 # Rebuilt by `migrate` (content types, permissions) or not worth keeping (sessions); natural
-# keys let everything else point at the rebuilt rows.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
+# keys let everything else point at the rebuilt rows. The content version must only move on:
+# restoring an old one would bring back page-cache keys that name other content.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "blog.contentversion"]
 
 
 def model_counts() -> dict[str, int]:
