@@ -123,7 +123,7 @@ def fresh_version_fields() -> dict:
     """Return the fields of a new version row: a generation no earlier row can have reached."""
     # Milliseconds since 1970: after a flush or a restore the generation still only grows,
     # so a shared cache never answers with a page stored under a number used before.
-    return {"generation": time.time_ns() // 1_000_000, "last_modified": int(time.time())}
+    return {"generation": time.time_ns() // 1_000_000, "last_modified": int(_unix_now())}
 
 
 def _create_version_row(using: str) -> None:
@@ -160,6 +160,11 @@ def current_version() -> Version:
         content_version_bump()
         return current_version()
     return version
+
+
+def _unix_now() -> float:
+    # Through timezone.now(), like published(): tests that move the clock move both.
+    return timezone.now().timestamp()
 
 
 def seconds_until_next_publish(version: Version) -> int | None:
@@ -338,7 +343,7 @@ class PageCacheMiddleware:
             theirs = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
             return "*" in theirs or version.etag.removeprefix("W/") in theirs
         since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-        return since is not None and version.last_modified <= min(since, time.time())
+        return since is not None and version.last_modified <= min(since, _unix_now())
 
     @staticmethod
     def _is_shareable(request, response) -> bool:
@@ -369,7 +374,7 @@ class PageCacheMiddleware:
     def _add_public_headers(response, version: Version) -> None:
         response.headers["ETag"] = version.etag
         # Not before its second is over (a burst of changes can run ahead of the clock).
-        if version.last_modified <= time.time():
+        if version.last_modified <= _unix_now():
             response.headers["Last-Modified"] = http_date(version.last_modified)
         s_maxage = settings.CLOSER_CACHE_S_MAXAGE
         stale = settings.CLOSER_CACHE_STALE_WHILE_REVALIDATE
