@@ -20,6 +20,7 @@ raw SQL); register a new model readers see with ``watch_model()``.
 """
 
 import hashlib
+import logging
 import re
 import secrets
 import time
@@ -50,6 +51,8 @@ from blog.models import (
     TaggedPost,
 )
 from videos.models import Video, VideoChapter
+
+logger = logging.getLogger(__name__)
 
 # The URL namespaces whose pages only depend on published content (never on who asks).
 READER_NAMESPACES = frozenset({"blog", "videos"})
@@ -325,7 +328,11 @@ class PageCacheMiddleware:
         if self._is_unchanged(request, version):
             request._page_cache = (version, key, True)
             return HttpResponseNotModified()
-        stored = cache.get(key)
+        try:
+            stored = cache.get(key)
+        except Exception:  # a Redis outage costs speed, never the page
+            logger.warning("Page cache unreachable; rendering %s", request.path, exc_info=True)
+            stored = None
         request._page_cache = (version, key, stored is not None)
         if stored is None:
             return None
@@ -368,7 +375,10 @@ class PageCacheMiddleware:
             timeout = min(timeout, until)
         if timeout > 0:
             headers = [(name, value) for name, value in response.headers.items()]
-            cache.set(key, (response.content, headers), timeout)
+            try:
+                cache.set(key, (response.content, headers), timeout)
+            except Exception:
+                logger.warning("Page cache unreachable; page not stored", exc_info=True)
 
     @staticmethod
     def _add_public_headers(response, version: Version) -> None:

@@ -482,3 +482,16 @@ def test_generations_only_grow(essay):
     Post.objects.filter(pk=essay.pk).update(title=F("title"))
     page_cache.content_version_bump()
     assert ContentVersion.objects.values_list("generation", flat=True).get() == before + 1
+
+
+def test_an_unreachable_cache_costs_speed_not_the_page(client, essay, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    response = client.get("/")
+    assert response.status_code == 200 and "The room that moves" in text(response)
+    assert "Page cache unreachable" in caplog.text
