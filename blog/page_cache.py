@@ -25,7 +25,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -38,6 +38,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from blog.models import (
@@ -140,24 +141,48 @@ def _create_version_row(using: str) -> None:
         pass  # created by a concurrent request
 
 
-def current_version() -> Version:
-    """Return the content version now, moving it on first if a scheduled essay came due."""
-    # One query: the row, and the first essay scheduled after its last bump.
+def _version_query():
+    """Return the row and the first essay scheduled after its last bump, as one query."""
     next_publish = (
         Post.objects.filter(status=Post.Status.PUBLISHED, published_at__gt=OuterRef("bumped_at"))
         .order_by("published_at")
         .values("published_at")[:1]
     )
-    row = (
+    return (
         ContentVersion.objects.filter(pk=VERSION_PK)
         .annotate(next_publish_at=Subquery(next_publish))
         .values_list("generation", "last_modified", "next_publish_at")
-        .first()
     )
+
+
+# The version query's SQL per database alias: built by the ORM once, not on every request
+# (building it cost more than running it). Its parameters are constants.
+_version_sql: dict[str, tuple[str, tuple]] = {}
+
+
+def _read_version_row(using: str = "default"):
+    if using not in _version_sql:
+        _version_sql[using] = _version_query().query.get_compiler(using).as_sql()
+    sql, params = _version_sql[using]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
     if row is None:
+        return None
+    generation, last_modified, next_publish_at = row
+    if isinstance(next_publish_at, str):  # SQLite hands an annotation back as text
+        next_publish_at = parse_datetime(next_publish_at)
+    if next_publish_at is not None and timezone.is_naive(next_publish_at):
+        next_publish_at = timezone.make_aware(next_publish_at, UTC)
+    return Version(int(generation), int(last_modified), next_publish_at)
+
+
+def current_version() -> Version:
+    """Return the content version now, moving it on first if a scheduled essay came due."""
+    version = _read_version_row()
+    if version is None:
         _create_version_row("default")
         return current_version()
-    version = Version(*row)
     if version.next_publish_at is not None and version.next_publish_at <= timezone.now():
         # Pages stored since the last bump may lack this essay: no cron, the reader moves it.
         content_version_bump()
