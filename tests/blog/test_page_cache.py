@@ -11,6 +11,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
@@ -495,3 +496,29 @@ def test_an_unreachable_cache_costs_speed_not_the_page(client, essay, settings, 
     response = client.get("/")
     assert response.status_code == 200 and "The room that moves" in text(response)
     assert "Page cache unreachable" in caplog.text
+
+
+def test_a_page_that_used_a_csrf_token_is_not_stored(essay):
+    def view_with_a_form(request):
+        get_token(request)
+        return HttpResponse("<form>…</form>")
+
+    middleware = page_cache.PageCacheMiddleware(view_with_a_form)
+
+    def request():
+        made = RequestFactory().get("/")
+        made.resolver_match = resolve("/")
+        return made
+
+    first = request()
+    assert middleware.process_view(first, None, (), {}) is None
+    response = middleware(first)
+    assert "ETag" not in response.headers and "Cookie" in response.headers["Vary"]
+    assert middleware.process_view(request(), None, (), {}) is None  # still a miss
+
+
+def test_head_is_served_from_the_stored_get(client, essay):
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.head("/")
+    assert response.status_code == 200 and len(queries) == 1 and "ETag" in response.headers
