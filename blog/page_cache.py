@@ -34,7 +34,7 @@ from django.core.signals import setting_changed
 from django.db import IntegrityError, connections, transaction
 from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Greatest
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
@@ -233,11 +233,29 @@ def _on_delete(sender, **kwargs):
 def _on_m2m_changed(sender, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
         content_version_bump(using=kwargs.get("using") or "default")
+    else:
+        _before_write(sender, **kwargs)
+
+
+def _before_write(sender, update_fields=None, **kwargs):
+    """Take the version row's lock before the change's own rows, inside a transaction.
+
+    Every writer then locks the version row first, so two transactions (an author's save and a
+    metadata task) cannot each hold a row the other needs (a deadlock on PostgreSQL). The bump
+    after the write is still the one that counts: outside a transaction only it is safe.
+    """
+    using = kwargs.get("using") or "default"
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    if connections[using].in_atomic_block:
+        content_version_bump(using=using)
 
 
 def watch_model(model) -> None:
     """Move the content version whenever a row of ``model`` is saved or deleted."""
     uid = f"closer-page-cache-{model}"
+    pre_save.connect(_before_write, sender=model, dispatch_uid=uid + "-pre-save")
+    pre_delete.connect(_before_write, sender=model, dispatch_uid=uid + "-pre-delete")
     post_save.connect(_on_save, sender=model, dispatch_uid=uid + "-save")
     post_delete.connect(_on_delete, sender=model, dispatch_uid=uid + "-delete")
 

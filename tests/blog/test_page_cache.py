@@ -522,3 +522,15 @@ def test_head_is_served_from_the_stored_get(client, essay):
     with CaptureQueriesContext(connection) as queries:
         response = client.head("/")
     assert response.status_code == 200 and len(queries) == 1 and "ETag" in response.headers
+
+
+def test_a_transaction_locks_the_version_row_before_its_own_rows(essay, make_post):
+    """Every writer takes the version row first: two writers cannot deadlock over it."""
+    video = Video.objects.get(provider="vimeo")
+    for write in (essay.save, video.save, lambda: essay.tags.add("new"), essay.delete):
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            write()
+        writes = [
+            q["sql"] for q in queries if q["sql"].split()[0] in ("UPDATE", "INSERT", "DELETE")
+        ]
+        assert "blog_contentversion" in writes[0], writes[0]
