@@ -24,3 +24,7 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         connection_created.connect(_add_sqlite_functions, dispatch_uid="closer_sqlite_functions")
+        # Imported here: the module needs the models, which exist only once apps are ready.
+        from blog import page_cache
+
+        page_cache.connect_signals()

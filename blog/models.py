@@ -530,3 +530,23 @@ class PendingChange(models.Model):
 
     def __str__(self):
         return f"Changes to “{self.post}” awaiting review"
+
+
+class ContentVersion(models.Model):
+    """One row: the version of everything readers see, moved on by every change they would see.
+
+    Kept in the database, not the cache, because the local-memory cache is private to each
+    gunicorn worker: a change made in one worker must reach the pages cached by all of them.
+    Its fields are only ever written by ``blog.page_cache.content_version_bump()``.
+    """
+
+    generation = models.BigIntegerField(default=0)
+    # Unix seconds for Last-Modified: strictly greater for every committed transaction.
+    last_modified = models.BigIntegerField(default=0)
+    # When the last bump ran: essays scheduled after it are the next change that needs no save.
+    bumped_at = models.DateTimeField(default=timezone.now)
+    # The transaction that made the last bump, so one transaction moves Last-Modified once.
+    transaction_token = models.CharField(max_length=32, blank=True)
+
+    def __str__(self):
+        return f"content version {self.generation}"

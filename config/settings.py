@@ -132,6 +132,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Stores what the middleware below produce, gzipped: keep these two together, in this order.
+    "blog.page_cache.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -225,6 +228,17 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages for anonymous readers (blog.page_cache), and what proxies in front may keep:
+# browsers revalidate (max-age), a proxy or CDN may serve a page this many seconds old
+# (s-maxage, never past a scheduled essay's time) and a little longer while it revalidates.
+CLOSER_PAGE_CACHE = env_bool("CLOSER_PAGE_CACHE", True)
+CLOSER_PAGE_CACHE_SECONDS = env_int("CLOSER_PAGE_CACHE_SECONDS", 24 * 60 * 60)
+CLOSER_CACHE_MAX_AGE = env_int("CLOSER_CACHE_MAX_AGE", 0)
+CLOSER_CACHE_S_MAXAGE = env_int("CLOSER_CACHE_S_MAXAGE", 60)
+CLOSER_CACHE_STALE_WHILE_REVALIDATE = env_int("CLOSER_CACHE_STALE_WHILE_REVALIDATE", 30)
+# Change to drop every cached page at once (normally never needed: keys are versioned).
+CLOSER_CACHE_SALT = os.environ.get("CLOSER_CACHE_SALT", "")
 
 if TESTING:
     # Tests create and log in many users; a deliberately slow hash only slows the suite.

@@ -48,7 +48,15 @@ MANIFEST_MAX_BYTES = 64 * 1024 * 1024
 # Rebuilt by `migrate` (content types, permissions) or not worth keeping (sessions, login
 # throttle counters); natural
 # keys let everything else point at the rebuilt rows.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "core.loginthrottle"]
+# The content version must only move on: restoring an old one would bring back page-cache
+# keys that name other content.
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "core.loginthrottle",
+    "blog.contentversion",
+]
 # Rows a fresh `migrate` creates by itself (the Author and Editor groups): not "content".
 SEEDED_BY_MIGRATIONS = {"auth.group", "auth.group_permissions"}
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from blog import demo, services
+from blog import demo, page_cache, services
 from blog.models import Post, PostVideo
 from videos.models import Video
 from videos.services import video_get_or_create_from_url
@@ -64,4 +64,5 @@ class Command(BaseCommand):
             details = demo.VIDEO_DETAILS.get((video.provider, video.video_id), {})
             if details and not video.title:
                 Video.objects.filter(pk=video.pk).update(**details)
+                page_cache.content_version_bump()  # update() sends no signal
         return 1

@@ -1,0 +1,447 @@
+"""Whole pages cached for anonymous readers, and the HTTP validators that go with them.
+
+Every reader page and feed (the ``blog`` and ``videos`` URL namespaces) is stored whole, for
+anonymous GETs only, under a key made of the request's full address, whether it may be gzipped,
+a digest of the code and templates, and the site's *content version*. The version is one
+database row (``ContentVersion``) that every change a reader could see moves on, inside the
+transaction that makes the change: nothing is ever purged, old keys are simply never asked for
+again and age out of the cache. A scheduled essay needs no save to appear: the version row
+remembers when it was last moved, the first request after the next scheduled time moves it
+again, and no entry outlives that time anyway.
+
+The same version gives every anonymous response its ``ETag`` (the generation) and
+``Last-Modified`` (a time that is strictly later for each committed change, so it never moves
+backwards), answers conditional GETs with 304 before any page is rendered, and sets the
+``Cache-Control`` a proxy or CDN in front may use. Logged-in users are never served a cached
+page, never cause one to be stored, and get ``private`` no-store responses; so do previews.
+
+Call ``content_version_bump()`` after any write the signals below cannot see (``QuerySet.update()``,
+raw SQL); register a new model readers see with ``watch_model()``.
+"""
+
+import hashlib
+import logging
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.db import IntegrityError, connections, transaction
+from django.db.models import Case, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Greatest
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+from blog.models import (
+    ContentVersion,
+    Image,
+    Post,
+    PostVideo,
+    RetiredPostSlug,
+    RetiredTagSlug,
+    Tag,
+    TaggedPost,
+)
+from videos.models import Video, VideoChapter
+
+logger = logging.getLogger(__name__)
+
+# The URL namespaces whose pages only depend on published content (never on who asks).
+READER_NAMESPACES = frozenset({"blog", "videos"})
+VERSION_PK = 1
+# Django's GZipMiddleware compresses exactly when this matches: the cache keys on the same test.
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+@dataclass(frozen=True)
+class Version:
+    generation: int
+    last_modified: int  # Unix seconds; may run ahead of the clock after a burst of changes
+    next_publish_at: datetime | None  # the next scheduled essay since the last bump
+
+    @property
+    def etag(self) -> str:
+        # Weak: the gzipped and plain bodies of one page share it.
+        return f'W/"{release_digest()}-{self.generation}"'
+
+
+# --- The content version --------------------------------------------------------------------
+
+
+def content_version_bump(*, using: str = "default") -> None:
+    """Move the content version on: every cached page and ETag issued so far is out of date.
+
+    Runs inside the caller's transaction, so the new version becomes visible exactly when the
+    change does, and vanishes with it on rollback.
+    """
+    connection = connections[using]
+    now = timezone.now()
+    token = _transaction_token(connection, using)
+    moved = (
+        ContentVersion.objects.using(using)
+        .filter(pk=VERSION_PK)
+        .update(
+            generation=F("generation") + 1,
+            bumped_at=now,
+            # Once per transaction, a whole second past the last committed value: two committed
+            # versions never share a Last-Modified second, so If-Modified-Since stays exact.
+            last_modified=Case(
+                When(transaction_token=token, then=F("last_modified")),
+                default=Greatest(F("last_modified") + 1, Value(int(now.timestamp()))),
+            ),
+            transaction_token=token,
+        )
+    )
+    if not moved:
+        _create_version_row(using)
+        content_version_bump(using=using)
+
+
+def _transaction_token(connection, using: str) -> str:
+    """Return a token naming the current transaction (a fresh one outside transactions)."""
+    if not connection.in_atomic_block:
+        return secrets.token_hex(8)
+    token = getattr(connection, "_closer_content_token", None)
+    if token is None:
+        token = connection._closer_content_token = secrets.token_hex(8)
+    # Registered on every bump: a callback registered in a rolled-back savepoint is dropped.
+    transaction.on_commit(lambda: _forget_token(connection, token), using=using)
+    return token
+
+
+def _forget_token(connection, token: str) -> None:
+    if getattr(connection, "_closer_content_token", None) == token:
+        connection._closer_content_token = None
+
+
+def fresh_version_fields() -> dict:
+    """Return the fields of a new version row: a generation no earlier row can have reached."""
+    # Milliseconds since 1970: after a flush or a restore the generation still only grows,
+    # so a shared cache never answers with a page stored under a number used before.
+    return {"generation": time.time_ns() // 1_000_000, "last_modified": int(_unix_now())}
+
+
+def _create_version_row(using: str) -> None:
+    # The migration creates the row; a flushed database (restore, tests) lacks it.
+    try:
+        with transaction.atomic(using=using):
+            ContentVersion.objects.using(using).get_or_create(
+                pk=VERSION_PK, defaults=fresh_version_fields()
+            )
+    except IntegrityError:
+        pass  # created by a concurrent request
+
+
+def _version_query():
+    """Return the row and the first essay scheduled after its last bump, as one query."""
+    next_publish = (
+        Post.objects.filter(status=Post.Status.PUBLISHED, published_at__gt=OuterRef("bumped_at"))
+        .order_by("published_at")
+        .values("published_at")[:1]
+    )
+    return (
+        ContentVersion.objects.filter(pk=VERSION_PK)
+        .annotate(next_publish_at=Subquery(next_publish))
+        .values_list("generation", "last_modified", "next_publish_at")
+    )
+
+
+# The version query's SQL per database alias: built by the ORM once, not on every request
+# (building it cost more than running it). Its parameters are constants.
+_version_sql: dict[str, tuple[str, tuple]] = {}
+
+
+def _read_version_row(using: str = "default"):
+    if using not in _version_sql:
+        _version_sql[using] = _version_query().query.get_compiler(using).as_sql()
+    sql, params = _version_sql[using]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    generation, last_modified, next_publish_at = row
+    if isinstance(next_publish_at, str):  # SQLite hands an annotation back as text
+        next_publish_at = parse_datetime(next_publish_at)
+    if next_publish_at is not None and timezone.is_naive(next_publish_at):
+        next_publish_at = timezone.make_aware(next_publish_at, UTC)
+    return Version(int(generation), int(last_modified), next_publish_at)
+
+
+def current_version() -> Version:
+    """Return the content version now, moving it on first if a scheduled essay came due."""
+    version = _read_version_row()
+    if version is None:
+        _create_version_row("default")
+        return current_version()
+    if version.next_publish_at is not None and version.next_publish_at <= timezone.now():
+        # Pages stored since the last bump may lack this essay: no cron, the reader moves it.
+        content_version_bump()
+        return current_version()
+    return version
+
+
+def _unix_now() -> float:
+    # Through timezone.now(), like published(): tests that move the clock move both.
+    return timezone.now().timestamp()
+
+
+def seconds_until_next_publish(version: Version) -> int | None:
+    if version.next_publish_at is None:
+        return None
+    return max(0, int((version.next_publish_at - timezone.now()).total_seconds()))
+
+
+# --- What moves the version -----------------------------------------------------------------
+
+# Models whose rows readers see on some page: essays and their tags, old addresses, videos,
+# chapters, images, and users (an author's name).
+WATCHED_MODELS = [
+    Post,
+    Tag,
+    TaggedPost,
+    RetiredPostSlug,
+    RetiredTagSlug,
+    PostVideo,
+    Image,
+    Video,
+    VideoChapter,
+    settings.AUTH_USER_MODEL,
+]
+
+
+def _on_save(sender, instance, update_fields=None, **kwargs):
+    # A login only stamps last_login, which no page shows: no need to empty the cache.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    content_version_bump(using=kwargs.get("using") or "default")
+
+
+def _on_delete(sender, **kwargs):
+    content_version_bump(using=kwargs.get("using") or "default")
+
+
+def _on_m2m_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        content_version_bump(using=kwargs.get("using") or "default")
+    else:
+        _before_write(sender, **kwargs)
+
+
+def _before_write(sender, update_fields=None, **kwargs):
+    """Take the version row's lock before the change's own rows, inside a transaction.
+
+    Every writer then locks the version row first, so two transactions (an author's save and a
+    metadata task) cannot each hold a row the other needs (a deadlock on PostgreSQL). The bump
+    after the write is still the one that counts: outside a transaction only it is safe.
+    """
+    using = kwargs.get("using") or "default"
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    if connections[using].in_atomic_block:
+        content_version_bump(using=using)
+
+
+def watch_model(model) -> None:
+    """Move the content version whenever a row of ``model`` is saved or deleted."""
+    uid = f"closer-page-cache-{model}"
+    pre_save.connect(_before_write, sender=model, dispatch_uid=uid + "-pre-save")
+    pre_delete.connect(_before_write, sender=model, dispatch_uid=uid + "-pre-delete")
+    post_save.connect(_on_save, sender=model, dispatch_uid=uid + "-save")
+    post_delete.connect(_on_delete, sender=model, dispatch_uid=uid + "-delete")
+
+
+def connect_signals() -> None:
+    """Connect the receivers that keep the content version honest (called once, at startup)."""
+    for model in WATCHED_MODELS:
+        watch_model(model)
+    # Tag and video links written by .set()/.add() bypass post_save (bulk_create).
+    for through in (Post.tags.through, Post.videos.through, Post.embedded_videos.through):
+        m2m_changed.connect(
+            _on_m2m_changed, sender=through, dispatch_uid=f"closer-page-cache-m2m-{through}"
+        )
+    setting_changed.connect(_forget_release_digest, dispatch_uid="closer-page-cache-settings")
+
+
+# --- The code and settings a page depends on -------------------------------------------------
+
+_release_digest: str | None = None
+
+
+def _forget_release_digest(**kwargs) -> None:
+    # Only tests change settings while running; their pages must not outlive the change.
+    global _release_digest, _settings_epoch
+    _release_digest = None
+    _settings_epoch += 1
+
+
+_settings_epoch = 0
+
+
+def release_digest() -> str:
+    """Return a short digest of the templates, code and settings pages are made from.
+
+    Part of every key and ETag, so a deploy never serves pages rendered by the previous
+    release from a shared cache, and the same release on several hosts shares one.
+    """
+    global _release_digest
+    if _release_digest is None:
+        digest = hashlib.sha256()
+        base = Path(settings.BASE_DIR)
+        for folder in ("templates", "blog", "videos", "config"):
+            for path in sorted((base / folder).rglob("*")):
+                if path.is_file() and path.suffix in (".py", ".html", ".xml", ".txt"):
+                    digest.update(str(path.relative_to(base)).encode())
+                    digest.update(path.read_bytes())
+        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"  # hashed static names
+        if manifest.is_file():
+            digest.update(manifest.read_bytes())
+        for name in ("SITE_NAME", "SITE_TAGLINE", "SITE_URL", "MEDIA_URL", "CLOSER_CACHE_SALT"):
+            digest.update(repr(getattr(settings, name, "")).encode())
+        digest.update(str(_settings_epoch).encode())
+        _release_digest = digest.hexdigest()[:10]
+    return _release_digest
+
+
+# --- The middleware --------------------------------------------------------------------------
+
+
+def _is_logged_in(request) -> bool:
+    # Without a session cookie nobody is logged in: no session read for most readers.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return request.user.is_authenticated
+
+
+def page_key(request, version: Version) -> str:
+    gzip = "gz" if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "id"
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"page:{release_digest()}:{version.generation}:{gzip}:{address}"
+
+
+class PageCacheMiddleware:
+    """Serve and store whole reader pages for anonymous readers; answer conditional GETs.
+
+    Sits after AuthenticationMiddleware and before GZipMiddleware, so the stored copy is the
+    compressed one and carries the headers of the middleware below it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        state = getattr(request, "_page_cache", None)
+        if state is None:
+            return response
+        if state == "private":
+            # Staff see previews and drafts at public addresses: nobody may keep a copy.
+            patch_vary_headers(response, ("Cookie",))
+            add_never_cache_headers(response)
+            return response
+        version, key, hit = state
+        if not hit and response.status_code != 304:
+            if not self._is_shareable(request, response):
+                patch_vary_headers(response, ("Cookie",))
+                return response
+            if request.method == "GET":
+                self._store(key, response, version)
+        self._add_public_headers(response, version)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not settings.CLOSER_PAGE_CACHE or request.method not in ("GET", "HEAD"):
+            return None
+        if not READER_NAMESPACES.intersection(request.resolver_match.namespaces[:1]):
+            return None
+        if _is_logged_in(request):
+            request._page_cache = "private"
+            return None
+        version = current_version()
+        key = page_key(request, version)
+        if self._is_unchanged(request, version):
+            request._page_cache = (version, key, True)
+            return HttpResponseNotModified()
+        try:
+            stored = cache.get(key)
+        except Exception:  # a Redis outage costs speed, never the page
+            logger.warning("Page cache unreachable; rendering %s", request.path, exc_info=True)
+            stored = None
+        request._page_cache = (version, key, stored is not None)
+        if stored is None:
+            return None
+        content, headers = stored
+        response = HttpResponse(content)
+        for name, value in headers:
+            response.headers[name] = value
+        return response
+
+    @staticmethod
+    def _is_unchanged(request, version: Version) -> bool:
+        """Return whether the reader's copy is current (RFC 9110: If-None-Match wins)."""
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        if if_none_match:
+            theirs = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
+            return "*" in theirs or version.etag.removeprefix("W/") in theirs
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        return since is not None and version.last_modified <= min(since, _unix_now())
+
+    @staticmethod
+    def _is_shareable(request, response) -> bool:
+        """Return whether this response is the same for every anonymous reader."""
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            # A view that used the session or a CSRF token made a page for one visitor.
+            and not getattr(getattr(request, "session", None), "modified", False)
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and "Cookie" not in response.get("Vary", "")
+            and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+        )
+
+    @staticmethod
+    def _store(key: str, response, version: Version) -> None:
+        timeout = settings.CLOSER_PAGE_CACHE_SECONDS
+        until = seconds_until_next_publish(version)
+        if until is not None:
+            timeout = min(timeout, until)
+        if timeout > 0:
+            headers = [(name, value) for name, value in response.headers.items()]
+            try:
+                cache.set(key, (response.content, headers), timeout)
+            except Exception:
+                logger.warning("Page cache unreachable; page not stored", exc_info=True)
+
+    @staticmethod
+    def _add_public_headers(response, version: Version) -> None:
+        response.headers["ETag"] = version.etag
+        # Not before its second is over (a burst of changes can run ahead of the clock).
+        if version.last_modified <= _unix_now():
+            response.headers["Last-Modified"] = http_date(version.last_modified)
+        s_maxage = settings.CLOSER_CACHE_S_MAXAGE
+        stale = settings.CLOSER_CACHE_STALE_WHILE_REVALIDATE
+        until = seconds_until_next_publish(version)
+        if until is not None:
+            # A proxy must come back by the time a scheduled essay appears.
+            s_maxage = min(s_maxage, until)
+            stale = min(stale, until - s_maxage)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=min(settings.CLOSER_CACHE_MAX_AGE, s_maxage),
+            s_maxage=s_maxage,
+            stale_while_revalidate=stale,
+        )
+        # Logged-in users get other answers at the same address (previews, no-store).
+        patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
