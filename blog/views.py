@@ -1,6 +1,5 @@
 """Reader views. Every query here starts from ``Post.objects.published()``."""
 
-from contextlib import suppress
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,7 +8,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
@@ -208,9 +207,7 @@ def search(request):
 @require_safe
 def robots_txt(request):
     """Tell crawlers where the sitemaps are and keep them out of the admin."""
-    sitemaps = [seo.absolute_url(reverse("blog:sitemap"))]
-    with suppress(NoReverseMatch):  # the videos app may not offer one
-        sitemaps.append(seo.absolute_url(reverse("videos:sitemap")))
+    sitemaps = [seo.absolute_url(reverse(name)) for name in ("blog:sitemap", "videos:sitemap")]
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

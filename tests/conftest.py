@@ -1,4 +1,7 @@
-"""Shared fixtures: factories for users, posts and library images, an isolated media folder."""
+"""Shared fixtures: factories for users, posts and library images, an isolated media folder.
+
+A superuser and a client logged in as one are pytest-django's `admin_user` and `admin_client`.
+"""
 
 import io
 from datetime import timedelta
@@ -129,10 +132,3 @@ def scheduled(make_post):
     return make_post(
         title="Secret scheduled essay", published_at=timezone.now() + timedelta(days=3)
     )
-
-
-@pytest.fixture
-def staff_client(client, make_user):
-    user = make_user(username="editor", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client

@@ -31,17 +31,6 @@ def post_form(**overrides):
     return data
 
 
-@pytest.fixture
-def admin_user(make_user):
-    return make_user(username="boss", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def test_add_post_with_an_attached_video(admin_client, admin_user):
     response = admin_client.post(
         ADD_URL,

@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -114,22 +113,22 @@ def test_a_deleted_library_image_leaves_the_post_without_one(client, make_post, 
 
 class TestAdmin:
     @pytest.fixture
-    def editor(self, staff_client):
-        return get_user_model().objects.get(username="editor").pk
+    def editor(self, admin_user):
+        return admin_user.pk
 
-    def test_pick_a_library_image(self, staff_client, editor, make_image):
+    def test_pick_a_library_image(self, admin_client, editor, make_image):
         cover = make_image(alt_text="A corridor")
-        response = staff_client.post(
+        response = admin_client.post(
             ADD_URL, post_form(author=editor, featured_image=str(cover.pk))
         )
         assert response.status_code == 302, response.context["adminform"].form.errors
         post = Post.objects.get()
         assert post.featured_image == cover and Image.objects.count() == 1
-        page = staff_client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+        page = admin_client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
         assert 'class="closer-thumb"' in page and 'name="featured_image_upload"' in page
 
-    def test_upload_adds_it_to_the_library(self, staff_client, editor):
-        response = staff_client.post(
+    def test_upload_adds_it_to_the_library(self, admin_client, editor):
+        response = admin_client.post(
             ADD_URL,
             post_form(
                 author=editor,
@@ -149,9 +148,9 @@ class TestAdmin:
             ("png", 900),
         }
 
-    def test_an_upload_replaces_the_picked_image(self, staff_client, editor, make_image):
+    def test_an_upload_replaces_the_picked_image(self, admin_client, editor, make_image):
         old = make_image(alt_text="Old cover")
-        response = staff_client.post(
+        response = admin_client.post(
             ADD_URL,
             post_form(
                 author=editor,
@@ -163,9 +162,9 @@ class TestAdmin:
         assert response.status_code == 302
         assert Post.objects.get().featured_image.alt_text == "New cover"
 
-    def test_a_decorative_image_cannot_be_featured(self, staff_client, editor, make_image):
+    def test_a_decorative_image_cannot_be_featured(self, admin_client, editor, make_image):
         decorative = make_image(alt_text="", decorative=True)
-        response = staff_client.post(
+        response = admin_client.post(
             ADD_URL, post_form(author=editor, featured_image=str(decorative.pk))
         )
         assert response.status_code == 200

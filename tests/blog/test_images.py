@@ -297,16 +297,8 @@ class TestReaderHTML:
         assert 'width="1200" height="800"' in hero and 'alt="A corridor"' in hero
 
 
-@pytest.fixture
-def admin_client(client, make_user):
-    user = make_user(username="picture-editor", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    client.user = user
-    return client
-
-
 class TestImageAdmin:
-    def test_upload_sets_uploader_and_shows_the_shortcode(self, admin_client):
+    def test_upload_sets_uploader_and_shows_the_shortcode(self, admin_client, admin_user):
         response = admin_client.post(
             IMAGE_ADD,
             {
@@ -318,7 +310,7 @@ class TestImageAdmin:
         )
         assert response.status_code == 302, response.context["adminform"].errors
         image = Image.objects.get()
-        assert image.uploaded_by == admin_client.user
+        assert image.uploaded_by == admin_user
         assert (image.width, image.height) == (20, 40)
         page = admin_client.get(f"/admin/blog/image/{image.pk}/change/").content.decode()
         assert f'<code class="closer-snippet">[image:{image.pk}]</code>' in page
@@ -353,13 +345,13 @@ class TestImageAdmin:
         assert response.status_code == 200
         assert "decorative" in response.context["adminform"].form.errors["alt_text"][0]
 
-    def test_featured_image_goes_through_the_same_checks(self, admin_client):
+    def test_featured_image_goes_through_the_same_checks(self, admin_client, admin_user):
         from test_admin import post_form
 
         response = admin_client.post(
             "/admin/blog/post/add/",
             post_form(
-                author=admin_client.user.pk,
+                author=admin_user.pk,
                 featured_image_upload=upload("cover.png", HTML),
                 featured_image_alt="Cover",
             ),
@@ -369,13 +361,13 @@ class TestImageAdmin:
         assert not Post.objects.exists() and not Image.objects.exists()
         assert "The body I spent an hour writing." in response.content.decode()
 
-    def test_featured_image_needs_alt_text(self, admin_client):
+    def test_featured_image_needs_alt_text(self, admin_client, admin_user):
         from test_admin import post_form
 
         response = admin_client.post(
             "/admin/blog/post/add/",
             post_form(
-                author=admin_client.user.pk,
+                author=admin_user.pk,
                 featured_image_upload=upload("cover.jpg", jpeg_from_a_phone(), "image/jpeg"),
             ),
         )

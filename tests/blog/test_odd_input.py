@@ -131,8 +131,8 @@ NUL_ADMIN_URLS = [
 
 
 @pytest.mark.parametrize("url, status", NUL_ADMIN_URLS)
-def test_a_nul_byte_in_an_admin_url_is_a_404_or_an_empty_result(staff_client, site, url, status):
-    response = staff_client.get(url)
+def test_a_nul_byte_in_an_admin_url_is_a_404_or_an_empty_result(admin_client, site, url, status):
+    response = admin_client.get(url)
     assert response.status_code == status
     if response["Content-Type"].startswith("application/json"):
         assert response.json() in ({"tags": []}, {"images": []})
@@ -140,13 +140,13 @@ def test_a_nul_byte_in_an_admin_url_is_a_404_or_an_empty_result(staff_client, si
         assert "0 results" in response.content.decode()  # the changelist's search found none
 
 
-def test_the_same_admin_urls_without_nul_answer(staff_client, site):
+def test_the_same_admin_urls_without_nul_answer(admin_client, site):
     for url, _ in NUL_ADMIN_URLS:
         clean = url.replace("%00", "1")
-        assert staff_client.get(clean).status_code in (200, 302), clean
+        assert admin_client.get(clean).status_code in (200, 302), clean
 
 
-def test_a_session_cookie_with_a_nul_byte_is_no_session(client, site, staff_client):
+def test_a_session_cookie_with_a_nul_byte_is_no_session(client, site, admin_client):
     client.cookies["sessionid"] = "abcdefgh\x00ijkl"
     assert client.get("/").status_code == 200
     assert client.get("/admin/").status_code == 302  # to the login page
@@ -158,26 +158,26 @@ def test_a_nul_byte_in_the_login_form_is_refused_cleanly(client, db):
 
 
 @pytest.mark.parametrize("page", ["²", "abc", "-1", "9" * 30])
-def test_odd_admin_changelist_pages_answer(staff_client, site, page):
+def test_odd_admin_changelist_pages_answer(admin_client, site, page):
     for url in ("/admin/blog/post/", "/admin/blog/tag/", "/admin/videos/video/"):
-        assert staff_client.get(url, {"p": page}).status_code in (200, 302, 404), url
+        assert admin_client.get(url, {"p": page}).status_code in (200, 302, 404), url
 
 
 @pytest.mark.parametrize(
     "field", ["title", "slug", "body", "excerpt", "tags", "post_videos-0-url", "featured_image_alt"]
 )
-def test_a_nul_byte_in_an_admin_post_form_is_a_form_error(staff_client, site, field):
+def test_a_nul_byte_in_an_admin_post_form_is_a_form_error(admin_client, site, field):
     from test_admin import post_form
 
     from blog.models import Post
 
     data = post_form(author=site.author.pk, **{field: "Odd\x00value"})
-    response = staff_client.post("/admin/blog/post/add/", data)
+    response = admin_client.post("/admin/blog/post/add/", data)
     assert response.status_code == 200  # the form again, with the error on the field
     assert Post.objects.count() == 1
 
 
 @pytest.mark.parametrize("q", ["\x00", "a\x00b"])
-def test_a_nul_byte_posted_to_the_preview_renders(staff_client, q):
-    response = staff_client.post("/admin/blog/post/preview/", {"body": q, "body_format": "html"})
+def test_a_nul_byte_posted_to_the_preview_renders(admin_client, q):
+    response = admin_client.post("/admin/blog/post/preview/", {"body": q, "body_format": "html"})
     assert response.status_code == 200 and "\x00" not in response.json()["html"]

@@ -10,16 +10,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(make_user):
-    return make_user(
-        username="boss", first_name="Bea", last_name="Boss", is_staff=True, is_superuser=True
-    )
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+def editor(admin_user):
+    """pytest-django's superuser, with a name the history shows."""
+    admin_user.first_name, admin_user.last_name = "Bea", "Boss"
+    admin_user.save()
+    return admin_user
 
 
 def edit(client, post, **changes):
@@ -69,9 +64,9 @@ class TestKeeping:
         services.post_record_history(post=post)
         assert post.revisions.count() == 2
 
-    def test_each_save_through_the_admin_keeps_who_and_what(self, editor_client, editor, draft):
-        edit(editor_client, draft, body="Second version.")
-        edit(editor_client, draft, title="Better title", body="Third version.")
+    def test_each_save_through_the_admin_keeps_who_and_what(self, admin_client, editor, draft):
+        edit(admin_client, draft, body="Second version.")
+        edit(admin_client, draft, title="Better title", body="Third version.")
         newest = draft.revisions.first()
         assert (newest.title, newest.body, newest.created_by) == (
             "Better title",
@@ -93,14 +88,14 @@ class TestKeeping:
 
 
 class TestHistoryPage:
-    def test_shows_a_readable_escaped_diff(self, editor_client, draft):
-        edit(editor_client, draft, body="The room moves.\n\nSecond paragraph.")
+    def test_shows_a_readable_escaped_diff(self, admin_client, editor, draft):
+        edit(admin_client, draft, body="The room moves.\n\nSecond paragraph.")
         edit(
-            editor_client,
+            admin_client,
             draft,
             body="The floor moves. <script>alert(1)</script>\n\nSecond paragraph.",
         )
-        response = editor_client.get(f"/admin/blog/post/{draft.pk}/revisions/")
+        response = admin_client.get(f"/admin/blog/post/{draft.pk}/revisions/")
         html = response.content.decode()
         assert response.status_code == 200
         assert "<del>room</del>" in html and "<ins>floor</ins>" in html
@@ -110,14 +105,14 @@ class TestHistoryPage:
         assert html.count("Restore this revision") == 2  # all but the current text
         assert "<script>" not in html and " style=" not in html
 
-    def test_change_form_links_to_revisions(self, editor_client, draft):
-        html = editor_client.get(f"/admin/blog/post/{draft.pk}/change/").content.decode()
+    def test_change_form_links_to_revisions(self, admin_client, draft):
+        html = admin_client.get(f"/admin/blog/post/{draft.pk}/change/").content.decode()
         assert f'href="/admin/blog/post/{draft.pk}/revisions/"' in html
 
-    def test_restore_in_one_action(self, editor_client, editor, draft):
+    def test_restore_in_one_action(self, admin_client, editor, draft):
         original = draft.revisions.get()
-        edit(editor_client, draft, title="Rewritten", body="All new.", excerpt="New excerpt")
-        response = editor_client.post(
+        edit(admin_client, draft, title="Rewritten", body="All new.", excerpt="New excerpt")
+        response = admin_client.post(
             f"/admin/blog/post/{draft.pk}/revisions/{original.pk}/restore/"
         )
         assert response.status_code == 302
@@ -131,17 +126,17 @@ class TestHistoryPage:
         assert draft.revisions.count() == 3  # the rewrite is still there to go back to
         assert draft.revisions.first().created_by == editor
 
-    def test_restore_needs_post(self, editor_client, draft):
+    def test_restore_needs_post(self, admin_client, draft):
         revision = draft.revisions.get()
         url = f"/admin/blog/post/{draft.pk}/revisions/{revision.pk}/restore/"
-        assert editor_client.get(url).status_code == 405
+        assert admin_client.get(url).status_code == 405
 
     def test_a_revision_of_another_post_cannot_be_restored_here(
-        self, editor_client, draft, make_post
+        self, admin_client, draft, make_post
     ):
         other = make_post().revisions.get()
         url = f"/admin/blog/post/{draft.pk}/revisions/{other.pk}/restore/"
-        assert editor_client.post(url).status_code == 404
+        assert admin_client.post(url).status_code == 404
 
 
 def test_text_diff_marks_changed_words_and_collapses_unchanged_lines():
@@ -153,9 +148,9 @@ def test_text_diff_marks_changed_words_and_collapses_unchanged_lines():
     assert (True, "5") in lines[1].parts and (True, "five") in lines[2].parts
 
 
-def test_history_page_query_count(editor_client, draft, django_assert_max_num_queries):
+def test_history_page_query_count(admin_client, draft, django_assert_max_num_queries):
     for n in range(8):
         draft.body = f"Version {n}"
         services.post_save(post=draft)
     with django_assert_max_num_queries(10):
-        assert editor_client.get(f"/admin/blog/post/{draft.pk}/revisions/").status_code == 200
+        assert admin_client.get(f"/admin/blog/post/{draft.pk}/revisions/").status_code == 200

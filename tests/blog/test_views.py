@@ -131,12 +131,12 @@ class TestUnpublishedPosts:
         client.force_login(make_user())
         assert client.get(draft.get_absolute_url()).status_code == 404
 
-    def test_staff_preview_shows_a_banner_and_is_never_cached(self, staff_client, draft, scheduled):
-        response = staff_client.get(draft.get_absolute_url())
+    def test_staff_preview_shows_a_banner_and_is_never_cached(self, admin_client, draft, scheduled):
+        response = admin_client.get(draft.get_absolute_url())
         assert response.status_code == 200
         assert "Draft preview" in response.content.decode()
         assert "no-cache" in response.headers["Cache-Control"]
-        html = staff_client.get(scheduled.get_absolute_url()).content.decode()
+        html = admin_client.get(scheduled.get_absolute_url()).content.decode()
         assert "Draft preview" in html and "scheduled for" in html
 
     def test_unpublished_posts_are_absent_from_every_reader_page(

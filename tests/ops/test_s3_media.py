@@ -53,9 +53,9 @@ def bucket_keys(s3_client, bucket: str) -> set[str]:
 
 
 def test_admin_upload_lands_in_the_bucket_and_the_page_links_there(
-    s3_media, s3_client, staff_client
+    s3_media, s3_client, admin_client
 ):
-    page = staff_client.get("/admin/blog/post/add/").content.decode()
+    page = admin_client.get("/admin/blog/post/add/").content.decode()
     data = admin_form_data(page)
     data.update(
         title="Moving walls",
@@ -65,7 +65,7 @@ def test_admin_upload_lands_in_the_bucket_and_the_page_links_there(
         featured_image_upload=SimpleUploadedFile("set.png", picture(), content_type="image/png"),
     )
     data.pop("_continue", None), data.pop("_addanother", None)
-    response = staff_client.post("/admin/blog/post/add/", data)
+    response = admin_client.post("/admin/blog/post/add/", data)
     assert response.status_code == 302, response.context and response.context.get("errors")
 
     post = Post.objects.get(title="Moving walls")
@@ -76,7 +76,7 @@ def test_admin_upload_lands_in_the_bucket_and_the_page_links_there(
     assert default_storage.exists(stored.name)
     assert stored.url == s3_media.base_url + stored.name
 
-    reader = staff_client.get(post.get_absolute_url())
+    reader = admin_client.get(post.get_absolute_url())
     html = reader.content.decode()
     linked = re.findall(r'(?:src|srcset)="([^"]+)"', html)
     bucket_links = [

@@ -51,29 +51,29 @@ def video():
     return video_get_or_create_from_url(url="https://youtu.be/dQw4w9WgXcQ")[0]
 
 
-def test_an_untitled_video_is_flagged_on_its_page_and_in_the_list(staff_client, video):
-    html = staff_client.get(change_url(video)).content.decode()
+def test_an_untitled_video_is_flagged_on_its_page_and_in_the_list(admin_client, video):
+    html = admin_client.get(change_url(video)).content.decode()
     assert any("No title" in message for message in messages_in(html))
-    listing = staff_client.get("/admin/videos/video/").content.decode()
+    listing = admin_client.get("/admin/videos/video/").content.decode()
     assert any("1 video has no title" in message for message in messages_in(listing))
     video.title = "Named"
     video.save()
-    assert messages_in(staff_client.get(change_url(video)).content.decode()) == []
+    assert messages_in(admin_client.get(change_url(video)).content.decode()) == []
 
 
-def test_flagged_videos_have_a_filter_and_a_warning(staff_client, video):
+def test_flagged_videos_have_a_filter_and_a_warning(admin_client, video):
     fine, _ = video_get_or_create_from_url(url="https://vimeo.com/76979871")
     fine.title, video.title, video.health = "Fine", "Gone", Health.REMOVED
     fine.save()
     video.save()
-    html = staff_client.get("/admin/videos/video/?attention=flagged").content.decode()
+    html = admin_client.get("/admin/videos/video/?attention=flagged").content.decode()
     assert "Gone" in html and "Fine" not in html
     assert "This video is no longer available on YouTube." in html
-    page = staff_client.get(change_url(video)).content.decode()
+    page = admin_client.get(change_url(video)).content.decode()
     assert any("no longer available" in message for message in messages_in(page))
 
 
-def test_chapters_are_edited_inline(staff_client, video):
+def test_chapters_are_edited_inline(admin_client, video):
     data = form_data(
         video,
         title="Song",
@@ -85,7 +85,7 @@ def test_chapters_are_edited_inline(staff_client, video):
             "chapters-1-title": "Intro",
         },
     )
-    response = staff_client.post(change_url(video), data)
+    response = admin_client.post(change_url(video), data)
     assert response.status_code == 302
     assert [(c.start_seconds, c.title) for c in video.chapters.all()] == [
         (0, "Intro"),
@@ -93,10 +93,10 @@ def test_chapters_are_edited_inline(staff_client, video):
     ]
 
 
-def test_an_uploaded_poster_is_re_encoded_not_stored_as_sent(staff_client, video):
+def test_an_uploaded_poster_is_re_encoded_not_stored_as_sent(admin_client, video):
     hostile = image_bytes("PNG", size=(1280, 720)) + b"<script>alert(1)</script>"
     upload = SimpleUploadedFile("poster.png", hostile, content_type="image/png")
-    response = staff_client.post(change_url(video), form_data(video, title="T", thumbnail=upload))
+    response = admin_client.post(change_url(video), form_data(video, title="T", thumbnail=upload))
     assert response.status_code == 302
     video.refresh_from_db()
     assert video.poster_source_url == "" and len(video.poster_renditions) == 4
@@ -114,20 +114,20 @@ def test_an_uploaded_poster_is_re_encoded_not_stored_as_sent(staff_client, video
         (image_bytes("PNG", size=(8, 8)), "too small"),
     ],
 )
-def test_an_unusable_poster_upload_is_a_form_error(staff_client, video, data, message):
+def test_an_unusable_poster_upload_is_a_form_error(admin_client, video, data, message):
     upload = SimpleUploadedFile("poster.png", data, content_type="image/png")
-    response = staff_client.post(change_url(video), form_data(video, title="T", thumbnail=upload))
+    response = admin_client.post(change_url(video), form_data(video, title="T", thumbnail=upload))
     assert response.status_code == 200
     assert message in str(response.context["adminform"].form.errors["thumbnail"])
     assert not Video.objects.get(pk=video.pk).poster_renditions
 
 
 def test_refresh_action_queues_a_fetch_and_the_page_reports_its_failure(
-    staff_client, video, provider, django_capture_on_commit_callbacks
+    admin_client, video, provider, django_capture_on_commit_callbacks
 ):
     provider.oembed("youtube", status_answer(500))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = staff_client.post(
+        response = admin_client.post(
             "/admin/videos/video/",
             {"action": "refresh_metadata", "_selected_action": [video.pk]},
             follow=True,
@@ -135,29 +135,29 @@ def test_refresh_action_queues_a_fetch_and_the_page_reports_its_failure(
     assert "1 video is being fetched again in the background." in response.content.decode()
     # The fetch ran after the commit (the tests' immediate backend), not in the request.
     assert len(callbacks) == 1 and len(provider.asked_for("/oembed/youtube")) == 1
-    html = staff_client.get(change_url(video)).content.decode()
+    html = admin_client.get(change_url(video)).content.decode()
     assert any("the provider answered HTTP 500" in message for message in messages_in(html))
 
 
-def test_health_action_flags_removed_videos(staff_client, video, provider):
+def test_health_action_flags_removed_videos(admin_client, video, provider):
     provider.oembed("youtube", status_answer(404))
-    staff_client.post(
+    admin_client.post(
         "/admin/videos/video/", {"action": "check_health", "_selected_action": [video.pk]}
     )
     video.refresh_from_db()
     assert video.health == Health.REMOVED
 
 
-def test_admin_pages_use_no_inline_styles(staff_client, video):
+def test_admin_pages_use_no_inline_styles(admin_client, video):
     video.health = Health.REMOVED
     video.save()
     for url in ("/admin/videos/video/", change_url(video)):
-        html = staff_client.get(url).content.decode()
+        html = admin_client.get(url).content.decode()
         assert " style=" not in html
 
 
-def test_a_transcript_address_without_a_scheme_is_read_as_https(staff_client, video):
-    response = staff_client.post(
+def test_a_transcript_address_without_a_scheme_is_read_as_https(admin_client, video):
+    response = admin_client.post(
         change_url(video), form_data(video, title="Named", transcript_url="example.org/lyrics")
     )
     assert response.status_code == 302
