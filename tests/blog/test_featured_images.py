@@ -138,7 +138,7 @@ class TestAdmin:
         )
         assert response.status_code == 302, response.context["adminform"].form.errors
         image = Post.objects.get().featured_image
-        assert image.alt_text == "A red wall" and image.uploaded_by.username == "editor"
+        assert image.alt_text == "A red wall" and image.uploaded_by.username == "admin"
         assert image.file.name.endswith(".png")  # a PNG called .jpg is stored as the PNG it is
         assert (image.width, image.height) == (900, 500)
         assert {(r["format"], r["width"]) for r in image.renditions} == {
