@@ -42,9 +42,9 @@ class TestKeeping:
         assert (revision.title, revision.body, revision.excerpt) == ("First", "One.", "E")
         assert revision.created_by == author
 
-    def test_creating_a_post_in_the_admin_keeps_its_first_revision(self, editor_client, editor):
+    def test_creating_a_post_in_the_admin_keeps_its_first_revision(self, admin_client, editor):
         data = post_form(title="Admin made", body="Text.", author=editor.pk, tags="")
-        assert editor_client.post("/admin/blog/post/add/", data).status_code == 302
+        assert admin_client.post("/admin/blog/post/add/", data).status_code == 302
         revision = Post.objects.get(title="Admin made").revisions.get()
         assert (revision.body, revision.created_by) == ("Text.", editor)
 
