@@ -219,7 +219,7 @@ class TestProduction:
         assert values["SITE_NAME"] == "Moving Rooms"
         assert values["ENGINE"] == "django.db.backends.postgresql"
         assert (values["DB_NAME"], values["DB_HOST"]) == ("closer", "db.internal")
-        assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+        assert values["CACHE"] == "core.cache.FailSoftRedisCache"
         assert values["CACHE_LOCATION"] == "redis://cache.internal:6379/2"
         assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
         assert values["PROXY_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
