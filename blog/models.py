@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -348,6 +349,30 @@ class PostVideo(models.Model):
 
 
 REVISED_FIELDS = ("title", "body", "excerpt")
+
+
+class SearchDocument(models.Model):
+    """What search matches for one post: the text readers see, kept in step by blog.search_index.
+
+    Every post has one, drafts included: whether readers may see a post is decided when
+    searching, so a scheduled essay becomes findable the moment its time comes. On SQLite an
+    FTS5 table (blog_search_fts) indexes these rows through triggers; on PostgreSQL ``vector``
+    holds the weighted tsvector, GIN-indexed (both created by migration 0004, not declared here:
+    neither can be expressed for both databases).
+    """
+
+    post = models.OneToOneField(
+        Post, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    title = models.TextField(blank=True)
+    excerpt = models.TextField(blank=True)
+    tags = models.TextField(blank=True)
+    videos = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    vector = SearchVectorField(null=True, editable=False)
+
+    def __str__(self):
+        return self.title
 
 
 class RetiredPostSlug(models.Model):

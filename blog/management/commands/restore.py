@@ -22,6 +22,7 @@ from blog.management.commands.backup import (
     sha256,
 )
 from blog.models import Post
+from blog.search_index import search_index_rebuild
 
 
 class Command(BaseCommand):
@@ -62,6 +63,7 @@ class Command(BaseCommand):
                 call_command("flush", interactive=False, verbosity=0)
                 call_command("loaddata", str(data), verbosity=0)
                 self._check_counts(manifest["counts"])
+                search_index_rebuild()  # loaddata's raw saves leave the index alone
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored {sum(manifest['counts'].values())} rows and {len(media)} media files "
