@@ -17,6 +17,7 @@ def canonical_url(request) -> str:
         return settings.SITE_URL + "/"
     url = settings.SITE_URL + request.path
     page = request.GET.get("page", "")
-    if page.isdigit() and page not in ("0", "1"):
+    # isdigit() alone accepts "²", which int() refuses: ASCII digits only.
+    if page.isascii() and page.isdigit() and page not in ("0", "1"):
         url += f"?page={int(page)}"
     return url

@@ -55,6 +55,11 @@ def search_index_refresh(*, post_ids, apps=live_apps, using: str = "default") ->
         _write_links(chunk, apps, using, columns=("tags", "videos"))
 
 
+def search_index_refresh_tags(*, post_ids, using: str = "default") -> None:
+    """Rewrite the tag names of these posts' documents (after tags moved without signals)."""
+    _write_links(sorted(set(post_ids)), live_apps, using, columns=("tags",))
+
+
 def search_index_rebuild(*, apps=live_apps, using: str = "default") -> int:
     """Rebuild every document, dropping those of posts that are gone; returns the post count."""
     Post = apps.get_model("blog", "Post")
