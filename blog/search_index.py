@@ -50,9 +50,7 @@ def search_index_refresh(*, post_ids, apps=live_apps, using: str = "default") ->
     """Rebuild the documents of the given posts (ids of deleted posts are simply skipped)."""
     post_ids = sorted(set(post_ids))
     for start in range(0, len(post_ids), _CHUNK):
-        chunk = post_ids[start : start + _CHUNK]
-        _write_text(chunk, apps, using)
-        _write_links(chunk, apps, using, columns=("tags", "videos"))
+        _write_documents(post_ids[start : start + _CHUNK], apps, using)
 
 
 def search_index_refresh_tags(*, post_ids, using: str = "default") -> None:
@@ -76,15 +74,36 @@ def search_index_rebuild(*, apps=live_apps, using: str = "default") -> int:
     return len(ids)
 
 
-def _write_text(post_ids, apps, using) -> None:
+def _write_documents(post_ids, apps, using) -> None:
+    """Write whole documents: three reads, one upsert (one FTS5 insert per row on SQLite)."""
     Post = apps.get_model("blog", "Post")
+    TaggedPost = apps.get_model("blog", "TaggedPost")
+    PostVideo = apps.get_model("blog", "PostVideo")
     SearchDocument = apps.get_model("blog", "SearchDocument")
+    embedded = Post._meta.get_field("embedded_videos").remote_field.through
+    tags, videos = {}, {}
+    for post_id, name in (
+        TaggedPost.objects.using(using)
+        .filter(content_object_id__in=post_ids)
+        .order_by("tag__name")
+        .values_list("content_object_id", "tag__name")
+    ):
+        tags.setdefault(post_id, []).append(name)
+    links = embedded._default_manager.using(using).filter(post_id__in=post_ids)
+    attached = PostVideo.objects.using(using).filter(post_id__in=post_ids)
+    for post_id, video_id, title in [
+        *links.values_list("post_id", "video_id", "video__title"),
+        *attached.values_list("post_id", "video_id", "video__title"),
+    ]:
+        videos.setdefault(post_id, {})[video_id] = title  # a video shown twice counts once
     rows = Post._base_manager.using(using).filter(pk__in=post_ids)
     documents = [
         SearchDocument(
             post_id=pk,
             title=title.translate(_MARKERS),
             excerpt=excerpt.translate(_MARKERS),
+            tags=" ".join(tags.get(pk, [])).translate(_MARKERS),
+            videos=" ".join(videos.get(pk, {}).values()).translate(_MARKERS),
             body=visible_text(body_html),
         )
         for pk, title, excerpt, body_html in rows.values_list("pk", "title", "excerpt", "body_html")
@@ -93,8 +112,16 @@ def _write_text(post_ids, apps, using) -> None:
         documents,
         update_conflicts=True,
         unique_fields=["post"],
-        update_fields=["title", "excerpt", "body"],
+        update_fields=["title", "excerpt", "tags", "videos", "body"],
     )
+    _write_vectors(post_ids, apps, using)
+
+
+def _write_vectors(post_ids, apps, using) -> None:
+    if connections[using].vendor == "postgresql":
+        apps.get_model("blog", "SearchDocument").objects.using(using).filter(
+            pk__in=post_ids
+        ).update(vector=document_vector())
 
 
 def _write_links(post_ids, apps, using, *, columns) -> None:
@@ -124,11 +151,8 @@ def _write_links(post_ids, apps, using, *, columns) -> None:
             f"UPDATE {document} AS d SET {assignments} WHERE d.post_id IN ({placeholders})",
             post_ids,
         )
-    if connection.vendor == "postgresql":
-        # A second statement: within one UPDATE the vector would see the old columns.
-        apps.get_model("blog", "SearchDocument").objects.using(using).filter(
-            pk__in=post_ids
-        ).update(vector=document_vector())
+    # A second statement: within one UPDATE the vector would see the old columns.
+    _write_vectors(post_ids, apps, using)
 
 
 def document_vector():
