@@ -1,0 +1,46 @@
+"""Count the queries and bytes of each benchmarked page, cold (cache cleared) and warm.
+
+    .venv/bin/python bench/probe.py pages.json      (run by bench/run.py with the site's env)
+
+Prints one JSON object: {page: {"status", "cold_queries", "warm_queries", "bytes"}}.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+
+def main() -> None:
+    pages = json.loads(Path(sys.argv[1]).read_text())
+    client = Client(HTTP_HOST="127.0.0.1")
+    figures = {}
+    for name, path in pages.items():
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            response = client.get(path)
+        with CaptureQueriesContext(connection) as warm:
+            client.get(path)
+        figures[name] = {
+            "status": response.status_code,
+            "cold_queries": len(cold),
+            "warm_queries": len(warm),
+            "bytes": len(response.content),
+        }
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
