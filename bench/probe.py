@@ -2,12 +2,16 @@
 
     .venv/bin/python bench/probe.py pages.json      (run by bench/run.py with the site's env)
 
-Prints one JSON object: {page: {"status", "cold_queries", "warm_queries", "bytes"}}.
+Prints one JSON object: {page: {"status", "cold_queries", "warm_queries", "bytes",
+"alone_ms"}}; alone_ms is the median of five cold requests one after another in this process
+(no server, no concurrency): what one reader waits for, less the network.
 """
 
 import json
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -33,7 +37,14 @@ def main() -> None:
             response = client.get(path)
         with CaptureQueriesContext(connection) as warm:
             client.get(path)
+        timings = []
+        for _ in range(5):
+            cache.clear()
+            start = time.perf_counter()
+            client.get(path)
+            timings.append((time.perf_counter() - start) * 1000)
         figures[name] = {
+            "alone_ms": round(statistics.median(timings), 1),
             "status": response.status_code,
             "cold_queries": len(cold),
             "warm_queries": len(warm),
