@@ -1,21 +1,6 @@
-import html
-
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
-from django.utils.html import strip_tags
 
-
-def visible_text(fragment: str | None) -> str:
-    """Return what a reader sees of an HTML fragment: no tags, entities decoded."""
-    return html.unescape(strip_tags(fragment or ""))
-
-
-def _add_sqlite_functions(sender, connection, **kwargs):
-    # SQLite search matches the text readers see, as PostgreSQL's regexp_replace does there.
-    if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "closer_visible_text", 1, visible_text, deterministic=True
-        )
+from blog import search_index
 
 
 class BlogConfig(AppConfig):
@@ -23,7 +8,7 @@ class BlogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        connection_created.connect(_add_sqlite_functions, dispatch_uid="closer_sqlite_functions")
+        search_index.connect_signals()
         # Imported here: the module needs the models, which exist only once apps are ready.
         from blog import page_cache
 

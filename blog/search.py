@@ -1,17 +1,22 @@
 """Search over published posts: titles, excerpts, tags, bodies and the titles of their videos.
 
-On PostgreSQL this is weighted full-text search (title A; excerpt, tags and video titles B;
-body C; English stemming, ``websearch`` query syntax) ranked by ``SearchRank``, with
-``SearchHeadline`` snippets computed for the shown page only. The vectors are built at query
-time: about 0.6 s for 1,000 essays of 400 words on the dev machine. A stored, GIN-indexed
-vector on Post (a model change) is the way past a few thousand posts.
+Both databases search the index blog.search_index keeps (one document per post, drafts
+included) and filter by ``Post.objects.published()`` when searching, so a scheduled essay is
+found from the moment it appears and a draft never is.
 
-On SQLite the fallback is a documented, simpler ranked match: every word of the query must
-appear (case-insensitively; ASCII case folding only) in the title, excerpt, a tag name, an
-embedded video's title or the body as readers see it (no markup); the score adds, per word, 8
-for the title, 4 for the excerpt, tags or video titles and 1 for the body. No stemming. Snippets are cut in
-Python around the first match. Both return the same thing: published posts, best first,
-each given a ``snippet`` by ``add_snippets`` (escaped text where only <mark> is markup).
+The query language is the same on both: words (each must match: a title, excerpt, tag, video
+title or the body as readers see it), "quoted phrases" and -excluded words or phrases; English
+stemming (dancing finds dances). At most MAX_TERMS words are used: a query of forty hyphens
+or a thousand words costs what eight do, and can never overflow PostgreSQL's tsquery stack.
+
+- SQLite: FTS5 (porter stemming, diacritics folded), ranked by ``bm25`` with weights 8 for the
+  title, 4 for excerpt, tags and video titles, 1 for the body (``BM25_WEIGHTS``, set on the
+  table as its ``rank``); ``snippet()`` for the shown page only.
+- PostgreSQL: the stored tsvector (weights A, B, B, B, C) through its GIN index, ranked by
+  ``ts_rank``; ``ts_headline`` for the shown page only.
+
+Each shown post gets a ``snippet`` (escaped text where only <mark> is markup) from
+``add_snippets``.
 """
 
 import html
@@ -19,39 +24,39 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import (
-    Case,
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
-from django.utils.html import escape, strip_tags
+from django.db.models import F, Value
+from django.db.models.functions import Replace
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from blog.models import Post, TaggedPost
+from blog.models import Post
+from blog.search_index import SEARCH_CONFIG
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 SNIPPET_CHARS = 240
-SEARCH_CONFIG = "english"
-WEIGHTS = {"title": 8, "excerpt": 4, "tags": 4, "videos": 4, "body": 1}
-# Markers PostgreSQL puts around matches; stripped of anything else, they become <mark>.
+SNIPPET_TOKENS = 32
+# Markers around matches (never in indexed text); stripped of anything else, they become <mark>.
 _START, _STOP = "\x02", "\x03"
+# Letters and digits: what both databases' parsers keep as words (hyphens and apostrophes split).
+_WORD = re.compile(r"[^\W_]+")
+_CLAUSE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
 @dataclass(frozen=True)
 class Query:
     text: str
     shortened: bool = False
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A word or quoted phrase of a query; a negated one excludes the posts it matches."""
+
+    words: tuple[str, ...]
+    negated: bool = False
 
 
 def clean_query(raw: str) -> Query:
@@ -68,154 +73,70 @@ def clean_query(raw: str) -> Query:
     return Query(text)
 
 
+def parse_query(text: str) -> list[Clause]:
+    """Return the distinct clauses of a query, at most MAX_TERMS words in all."""
+    clauses, budget = [], MAX_TERMS
+    for match in _CLAUSE.finditer(text):
+        quoted, token = match.group(2), match.group(3)
+        if quoted is not None:
+            negated, words = bool(match.group(1)), _WORD.findall(quoted)
+        else:
+            negated, words = token.startswith("-"), _WORD.findall(token)
+        clause = Clause(tuple(word.lower() for word in words[:budget]), negated)
+        if clause.words and clause not in clauses:
+            clauses.append(clause)
+            budget -= len(clause.words)
+        if budget <= 0:
+            break
+    return clauses
+
+
 def terms_of(text: str) -> list[str]:
-    """Return the distinct words of a query, for the fallback match and for highlighting."""
-    words = re.findall(r"\w[\w'’-]*", text)
-    return list(dict.fromkeys(word.lower() for word in words))[:MAX_TERMS]
+    """Return the distinct words a query looks for, for highlighting."""
+    words = [word for clause in parse_query(text) if not clause.negated for word in clause.words]
+    return list(dict.fromkeys(words))
 
 
 def search_posts(text: str):
-    """Return published posts matching text, best first, with what a result card shows."""
+    """Return published posts matching text, best first, as something a Paginator can page."""
+    clauses = parse_query(text)
     posts = Post.objects.published().for_listing()
+    if not any(not clause.negated for clause in clauses):
+        return posts.none()  # nothing to look for (only exclusions, or no words at all)
     if connection.vendor == "postgresql":
-        return _postgres_search(posts, text)
-    return _fallback_search(posts, text)
+        return _postgres_search(posts, clauses)
+    return FtsResults(posts, fts_match(clauses))
 
 
-def _tag_names():
-    from django.contrib.postgres.aggregates import StringAgg
-
-    return Subquery(
-        TaggedPost.objects.filter(content_object=OuterRef("pk"))
-        .order_by()
-        .values("content_object")
-        .annotate(names=StringAgg("tag__name", " "))
-        .values("names"),
-        output_field=TextField(),
-    )
+# --- PostgreSQL -----------------------------------------------------------------------------
 
 
-def _video_titles():
-    from django.contrib.postgres.aggregates import StringAgg
-
-    through = Post.embedded_videos.through
-    return Subquery(
-        through.objects.filter(post=OuterRef("pk"))
-        .order_by()
-        .values("post")
-        .annotate(titles=StringAgg("video__title", " "))
-        .values("titles"),
-        output_field=TextField(),
-    )
+def websearch_text(clauses: list[Clause]) -> str:
+    """Return clauses in websearch_to_tsquery syntax, every clause quoted (no operators)."""
+    return " ".join(f'{"-" if c.negated else ""}"{" ".join(c.words)}"' for c in clauses)
 
 
-def _plain_body():
-    # Tags out, so markup never matches and never reaches a snippet; entities are decoded in
-    # Python before escaping.
-    return Func(
-        F("body_html"),
-        Value("<[^>]*>"),
-        Value(" "),
-        Value("g"),
-        function="regexp_replace",
-        output_field=TextField(),
-    )
+def _tsquery(clauses):
+    return SearchQuery(websearch_text(clauses), search_type="websearch", config=SEARCH_CONFIG)
 
 
-def _postgres_search(posts, text: str):
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-    )
-
-    empty = Value("", output_field=TextField())
-    vector = (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("excerpt", weight="B", config=SEARCH_CONFIG)
-        + SearchVector(Coalesce(_tag_names(), empty), weight="B", config=SEARCH_CONFIG)
-        + SearchVector(Coalesce(_video_titles(), empty), weight="B", config=SEARCH_CONFIG)
-        + SearchVector(_plain_body(), weight="C", config=SEARCH_CONFIG)
-    )
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    ranked = (
-        posts.annotate(search=vector)
-        .filter(search=query)
-        .annotate(rank=SearchRank(vector, query))
+def _postgres_search(posts, clauses):
+    query = _tsquery(clauses)
+    return (
+        posts.filter(search_document__vector=query)
+        .annotate(rank=SearchRank(F("search_document__vector"), query))
         .order_by("-rank", "-published_at", "-pk")
     )
-    # The vectors are built at query time, the costly part: build them once (ids in rank
-    # order) rather than once for the paginator's count and again for the page.
-    return RankedPosts(list(ranked.values_list("pk", flat=True)), posts)
 
 
-class RankedPosts:
-    """Post ids in rank order that a Paginator can count and slice into full posts."""
-
-    def __init__(self, ids: list[int], posts):
-        self.ids, self.posts = ids, posts
-
-    def count(self) -> int:
-        return len(self.ids)
-
-    __len__ = count
-
-    def __getitem__(self, index):
-        ids = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
-        by_pk = self.posts.in_bulk(ids)
-        found = [by_pk[pk] for pk in ids if pk in by_pk]
-        return found if isinstance(index, slice) else found[0]
-
-
-def _fallback_search(posts, text: str):
-    terms = terms_of(text)
-    if not terms:
-        return posts.none()
-    through = Post.embedded_videos.through
-    # The rendered body without markup: comments, link targets and stripped tags in the source
-    # must not match (blog.apps registers the function on every SQLite connection).
-    posts = posts.alias(
-        _visible_body=Func(F("body_html"), function="closer_visible_text", output_field=TextField())
-    )
-    score = Value(0)
-    for n, term in enumerate(terms):
-        fields = {
-            "title": Q(title__icontains=term),
-            "excerpt": Q(excerpt__icontains=term),
-            "body": Q(_visible_body__icontains=term),
-            "tags": Exists(
-                TaggedPost.objects.filter(content_object=OuterRef("pk"), tag__name__icontains=term)
-            ),
-            "videos": Exists(
-                through.objects.filter(post=OuterRef("pk"), video__title__icontains=term)
-            ),
-        }
-        matches_any = Q()
-        for name, condition in fields.items():
-            flag = f"_m{n}_{name}"
-            posts = posts.alias(**{flag: _as_int(condition)})
-            score = score + F(flag) * WEIGHTS[name]
-            matches_any |= Q(**{flag: 1})
-        posts = posts.filter(matches_any)  # every word must be found somewhere
-    return posts.annotate(rank=score).order_by("-rank", "-published_at", "-pk")
-
-
-def _as_int(condition):
-    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-
-
-def _postgres_headlines(posts, text: str) -> dict[int, str]:
+def _postgres_headlines(posts, clauses) -> dict[int, str]:
     """Return PostgreSQL's headline for each post, computed for this page's posts only."""
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery
-
-    # ts_headline re-parses the whole body: run it on ten rows, not on every match.
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     rows = (
         Post.objects.filter(pk__in=[post.pk for post in posts])
         .annotate(
             headline=SearchHeadline(
-                _plain_body(),
-                query,
+                _entities_escaped(F("search_document__body")),
+                _tsquery(clauses),
                 config=SEARCH_CONFIG,
                 start_sel=_START,
                 stop_sel=_STOP,
@@ -230,41 +151,117 @@ def _postgres_headlines(posts, text: str) -> dict[int, str]:
     return dict(rows)
 
 
+def _entities_escaped(text):
+    # ts_headline drops whatever looks like a tag ("<script>" a reader sees as text): give it
+    # the text as HTML would show it, and decode the entities afterwards.
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        text = Replace(text, Value(char), Value(entity))
+    return text
+
+
+# --- SQLite ---------------------------------------------------------------------------------
+
+
+def fts_match(clauses: list[Clause]) -> str:
+    """Return clauses as an FTS5 query: every phrase quoted, so no operator comes from a reader."""
+
+    def phrase(clause):
+        return '"' + " ".join(clause.words) + '"'
+
+    wanted = " AND ".join(phrase(c) for c in clauses if not c.negated)
+    unwanted = " OR ".join(phrase(c) for c in clauses if c.negated)
+    return f"({wanted}) NOT ({unwanted})" if unwanted else wanted
+
+
+class FtsResults:
+    """Published posts matching an FTS5 query in bm25 order, counted and sliced in SQL."""
+
+    def __init__(self, posts, match: str):
+        self.posts, self.match = posts, match
+
+    def _published(self):
+        sql, params = self.posts.order_by().values("pk").query.sql_with_params()
+        return sql, list(params)
+
+    def count(self) -> int:
+        published, params = self._published()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM blog_search_fts WHERE blog_search_fts MATCH %s"
+                f" AND +rowid IN ({published})",
+                [self.match, *params],
+            )
+            return cursor.fetchone()[0]
+
+    __len__ = count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        published, params = self._published()
+        # One query for the page's ids and snippets: the inner query ranks every match, the
+        # outer one cuts snippets for this page's rows only. ``rank`` is bm25 with the weights
+        # set on the table (blog.search_index.BM25_WEIGHTS); equal ranks put the later-written
+        # post first. "+rowid" keeps SQLite from probing the full-text index once per
+        # published post: the published ids (from the covering status/date index) filter the
+        # matches instead. Never join blog_post here: reading its rows (the bodies) for every
+        # match would cost more than the search.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, snippet(blog_search_fts, 4, char(2), char(3), ' … ', %s)"
+                " FROM blog_search_fts WHERE blog_search_fts MATCH %s AND rowid IN ("
+                "  SELECT g.rowid FROM blog_search_fts AS g WHERE g.blog_search_fts MATCH %s"
+                f"  AND +g.rowid IN ({published}) ORDER BY g.rank, g.rowid DESC"
+                "  LIMIT %s OFFSET %s)"
+                " ORDER BY rank, rowid DESC",
+                [
+                    SNIPPET_TOKENS,
+                    self.match,
+                    self.match,
+                    *params,
+                    -1 if stop is None else stop - start,
+                    start,
+                ],
+            )
+            snippets = dict(cursor.fetchall())
+        by_pk = self.posts.in_bulk(snippets)
+        found = [by_pk[pk] for pk in snippets if pk in by_pk]
+        for post in found:
+            post.search_snippet = snippets[post.pk]  # read by add_snippets
+        return found
+
+
+# --- Snippets -------------------------------------------------------------------------------
+
+
 def add_snippets(posts, text: str) -> None:
     """Give each post a `snippet`: escaped text around the matches, matches in <mark>."""
     posts = list(posts)
+    clauses = parse_query(text)
+    if not posts or not clauses:
+        return
+    if connection.vendor == "postgresql":
+        snippets = {
+            pk: html.unescape(text) for pk, text in _postgres_headlines(posts, clauses).items()
+        }
+    else:
+        snippets = {post.pk: getattr(post, "search_snippet", "") for post in posts}
     terms = terms_of(text)
-    headlines = (
-        _postgres_headlines(posts, text) if posts and connection.vendor == "postgresql" else {}
-    )
     for post in posts:
-        headline = headlines.get(post.pk)
-        if headline and _START in headline:
-            post.snippet = _marked(headline)
-        else:
-            post.snippet = highlight(_excerpt_around(post, terms), terms)
+        snippet = snippets.get(post.pk) or ""
+        if _START in snippet:
+            post.snippet = _marked(snippet)
+        else:  # the match is in the title, excerpt, tags or a video title: show the summary
+            summary = post.summary
+            if len(summary) > SNIPPET_CHARS:
+                summary = summary[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+            post.snippet = highlight(summary, terms)
 
 
-def _marked(headline: str) -> SafeString:
-    """Turn a PostgreSQL headline into HTML: escape everything, then add our <mark>s."""
-    text = escape(html.unescape(headline))
-    return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))
-
-
-def _excerpt_around(post, terms: list[str]) -> str:
-    body = " ".join(html.unescape(strip_tags(post.body_html)).split())
-    lowered = body.lower()
-    positions = [i for i in (lowered.find(term) for term in terms) if i >= 0]
-    if not positions:
-        return post.summary if len(post.summary) <= SNIPPET_CHARS else body[:SNIPPET_CHARS] + " …"
-    start = max(0, min(positions) - SNIPPET_CHARS // 3)
-    if start:
-        start = body.find(" ", start) + 1 or start
-    snippet = body[start : start + SNIPPET_CHARS]
-    cut = start + SNIPPET_CHARS < len(body)
-    if cut and " " in snippet:
-        snippet = snippet.rsplit(" ", 1)[0]  # end on a whole word
-    return ("… " if start else "") + snippet + (" …" if cut else "")
+def _marked(snippet: str) -> SafeString:
+    """Turn a database's snippet of plain text into HTML: escape everything, then add <mark>s."""
+    return mark_safe(escape(snippet).replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:

@@ -17,6 +17,7 @@ from blog.models import (
     Tag,
     TaggedPost,
 )
+from blog.search_index import search_index_refresh_tags
 
 # --- Publishing -----------------------------------------------------------------------------
 
@@ -123,6 +124,9 @@ def tags_merge(*, into: Tag, tags) -> int:
     if not others:
         return 0
     other_ids = [tag.pk for tag in others]
+    moved = list(
+        TaggedPost.objects.filter(tag_id__in=other_ids).values_list("content_object_id", flat=True)
+    )
     already = TaggedPost.objects.filter(tag=into).values("content_object_id")
     # Posts that carry both keep one link; the rest move over.
     TaggedPost.objects.filter(tag_id__in=other_ids, content_object_id__in=already).delete()
@@ -131,6 +135,7 @@ def tags_merge(*, into: Tag, tags) -> int:
     for tag in others:
         RetiredTagSlug.objects.update_or_create(slug=tag.slug, defaults={"tag": into})
     Tag.objects.filter(pk__in=other_ids).delete()
+    search_index_refresh_tags(post_ids=moved)  # update() above sends no signal
     return len(others)
 
 

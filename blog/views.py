@@ -1,9 +1,8 @@
 """Reader views. Every query here starts from ``Post.objects.published()``."""
 
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import HttpResponse
@@ -187,19 +186,24 @@ class AuthorView(PublishedPostsMixin, ListView):
 
 @require_safe
 def search(request):
-    """Search published posts; any query, however odd, gets a page rather than an error."""
+    """Search published posts; any query, however odd, gets a page rather than an error.
+
+    Pages follow Paginator rules: a page past the end, or not a number, is a 404.
+    """
     query = post_search.clean_query(request.GET.get("q", ""))
     context = {"query": query, "was_shortened": query.shortened}
     if query.text:
-        page = Paginator(post_search.search_posts(query.text), settings.POSTS_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
+        paginator = Paginator(post_search.search_posts(query.text), settings.POSTS_PER_PAGE)
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404(str(error)) from error
         post_search.add_snippets(page.object_list, query.text)
         context.update(
             page_obj=page,
             post_list=page.object_list,
             is_paginated=page.has_other_pages(),
-            result_count=page.paginator.count,
+            result_count=paginator.count,
         )
     return render(request, "blog/search.html", context)
 
