@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from blog.page_cache import content_version_bump
 from blog.search_index import search_index_rebuild
 
 
@@ -10,4 +11,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = search_index_rebuild()
+        # Search pages cached before the rebuild showed the old index.
+        content_version_bump()
         self.stdout.write(self.style.SUCCESS(f"Indexed {count} posts for search."))
