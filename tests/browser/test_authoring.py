@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
+from blog import services
 from blog.models import Image, Post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -187,7 +188,7 @@ def test_the_other_authoring_pages_run_under_the_csp(page, live_server, writer, 
     watch = Watch(page)
     post = make_post(title="Revised essay", body="First words.")
     post.body = "Second words."
-    post.save()
+    services.post_save(post=post)  # as the admin saves: a second revision
     image = Image(file=SimpleUploadedFile("a.png", png_bytes((640, 480))), alt_text="A set")
     image.save()
     log_in(page, live_server, writer)
