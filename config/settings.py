@@ -291,7 +291,7 @@ LOGIN_REDIRECT_URL = "admin:index"
 
 # Closer
 # Run by `restore` after loading the rows: rebuild what is derived from them and not backed up.
-CLOSER_AFTER_RESTORE_COMMANDS = ["reindex_search"]
+AFTER_RESTORE_COMMANDS = ["reindex_search"]
 POSTS_PER_PAGE = env_int("POSTS_PER_PAGE", 10)
 # What the renderer accepts (html5lib's cost grows with elements and nesting: issue 11 found
 # 100 KB of nested <div>s taking 13 s). A 50,000-word essay with ordinary markup fits easily.

@@ -448,7 +448,7 @@ def _load_database(data: Path, expected: dict[str, int]) -> None:
             _check_counts(expected)
             # loaddata's raw saves skip what the apps derive from their rows (search index):
             # the commands the settings name rebuild it, in the same transaction.
-            for command in settings.CLOSER_AFTER_RESTORE_COMMANDS:
+            for command in settings.AFTER_RESTORE_COMMANDS:
                 call_command(command, verbosity=0)
     except (DeserializationError, DatabaseError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""

@@ -162,6 +162,16 @@ class TestCloserSettings:
             "CLOSER_OEMBED_TIMEOUT": 3.0,
             "CLOSER_OEMBED_ENDPOINTS": {},
             "CLOSER_POSTER_MAX_BYTES": 5 * 1024 * 1024,
+            "CLOSER_MAX_BODY_BYTES": 1024 * 1024,
+            "CLOSER_MAX_BODY_DEPTH": 32,
+            "CLOSER_MAX_BODY_ELEMENTS": 25_000,
+            "CLOSER_PREVIEW_RATE": 60,
+            "CLOSER_PAGE_CACHE": True,
+            "CLOSER_PAGE_CACHE_SECONDS": 24 * 60 * 60,
+            "CLOSER_CACHE_MAX_AGE": 0,
+            "CLOSER_CACHE_S_MAXAGE": 60,
+            "CLOSER_CACHE_STALE_WHILE_REVALIDATE": 30,
+            "CLOSER_CACHE_SALT": "",
         }
 
     def test_each_comes_from_the_environment(self, tmp_path):
@@ -172,6 +182,16 @@ class TestCloserSettings:
             "CLOSER_OEMBED_TIMEOUT": "1.5",
             "CLOSER_OEMBED_ENDPOINTS": '{"youtube": "http://127.0.0.1:9/oembed"}',
             "CLOSER_POSTER_MAX_BYTES": "3000",
+            "CLOSER_MAX_BODY_BYTES": "4000",
+            "CLOSER_MAX_BODY_DEPTH": "5",
+            "CLOSER_MAX_BODY_ELEMENTS": "6000",
+            "CLOSER_PREVIEW_RATE": "7",
+            "CLOSER_PAGE_CACHE": "false",
+            "CLOSER_PAGE_CACHE_SECONDS": "8",
+            "CLOSER_CACHE_MAX_AGE": "9",
+            "CLOSER_CACHE_S_MAXAGE": "10",
+            "CLOSER_CACHE_STALE_WHILE_REVALIDATE": "11",
+            "CLOSER_CACHE_SALT": "salt",
         }
         result = run_python(READ_CLOSER_SETTINGS, env, tmp_path)
         assert result.returncode == 0, result.stderr
@@ -181,6 +201,16 @@ class TestCloserSettings:
             "CLOSER_OEMBED_TIMEOUT": 1.5,
             "CLOSER_OEMBED_ENDPOINTS": {"youtube": "http://127.0.0.1:9/oembed"},
             "CLOSER_POSTER_MAX_BYTES": 3000,
+            "CLOSER_MAX_BODY_BYTES": 4000,
+            "CLOSER_MAX_BODY_DEPTH": 5,
+            "CLOSER_MAX_BODY_ELEMENTS": 6000,
+            "CLOSER_PREVIEW_RATE": 7,
+            "CLOSER_PAGE_CACHE": False,
+            "CLOSER_PAGE_CACHE_SECONDS": 8,
+            "CLOSER_CACHE_MAX_AGE": 9,
+            "CLOSER_CACHE_S_MAXAGE": 10,
+            "CLOSER_CACHE_STALE_WHILE_REVALIDATE": 11,
+            "CLOSER_CACHE_SALT": "salt",
         }
 
 

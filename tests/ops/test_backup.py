@@ -261,7 +261,7 @@ def test_a_failed_restore_leaves_live_media_and_rows_alone(site, tmp_path, isola
     though the backup holds other bytes under the same name."""
     good = tmp_path / "good.tar.gz"
     call_command("backup", str(good), stdout=io.StringIO())
-    featured = isolated_media / site.featured_image.name
+    featured = isolated_media / site.featured_image.file.name
     featured.write_bytes(picture(color=(200, 10, 10)))  # the live image changed since
     live = featured.read_bytes()
     Post.objects.filter(pk=site.pk).update(title="Changed after the backup")

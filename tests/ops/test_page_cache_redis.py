@@ -1,4 +1,4 @@
-"""The page cache on a shared Redis (127.0.0.1:6379, database 15, a key prefix per test)."""
+"""The page cache on a shared Redis (the suite's own redis-server, a key prefix per test)."""
 
 import uuid
 
@@ -8,17 +8,16 @@ from django.test.utils import CaptureQueriesContext
 
 from blog.models import ContentVersion
 
-REDIS_URL = "redis://127.0.0.1:6379/15"  # as in conftest.redis_server
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def redis_pages(settings, redis_server):
+def redis_pages(settings, redis_process, redis_server):
     prefix = f"closer-page-test-{uuid.uuid4().hex[:10]}"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": redis_process.url,
             "KEY_PREFIX": prefix,
         }
     }
