@@ -45,12 +45,15 @@ class OldURLRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info == "/" and request.method in ("GET", "HEAD"):
-            # WordPress's /?p=ID lives on our home page (a 200): answered before the view.
-            if any(name in request.GET for name in ("p", "page_id")):
-                target = wordpress_id_location(request.GET)
-                if target is not None:
-                    return HttpResponsePermanentRedirect(target)
+        # WordPress's /?p=ID lives on our home page (a 200): answered before the view.
+        if (
+            request.path_info == "/"
+            and request.method in ("GET", "HEAD")
+            and any(name in request.GET for name in ("p", "page_id"))
+        ):
+            target = wordpress_id_location(request.GET)
+            if target is not None:
+                return HttpResponsePermanentRedirect(target)
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
