@@ -25,6 +25,7 @@ from blog import services
 from blog.importers import wp_markup
 from blog.importers.wxr import WXRItem, WXRSite, WXRTerm, wxr_parse
 from blog.models import Image, ImportedItem, Post, Tag
+from blog.page_cache import content_version_batched
 from blog.rendering import BodyTooComplex, check_body
 from pictures.pipeline import PictureError, renditions_delete
 
@@ -111,7 +112,7 @@ def wordpress_import(
     report = ImportReport(dry_run=dry_run)
     importer = _Importer(site, report, media_dir=media_dir, author=author, pages=pages)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), content_version_batched():
             importer.run(progress)
             if dry_run:
                 raise _RollBack

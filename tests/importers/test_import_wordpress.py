@@ -409,3 +409,12 @@ def test_every_imported_post_renders(tmp_path, site_file, client, admin_client):
 
 def test_cdata_helper_survives_its_terminator():
     assert cdata("a]]>b") == "<![CDATA[a]]]]><![CDATA[>b]]>"
+
+
+def test_an_import_moves_the_content_version_once_for_all_its_writes(tmp_path, client):
+    client.get("/")  # cached for anonymous readers
+    before = page_cache.current_version().generation
+    run(tmp_path, wxr(*(item(n, f"Essay {n}", "Text") for n in range(100, 110))))
+    assert "Essay 105" in client.get("/").content.decode()
+    # One bump on entry and one on exit, not one per row written (an import writes thousands).
+    assert page_cache.current_version().generation - before == 2
