@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from wxr_files import cdata, item, wxr
 
+from blog import page_cache
 from blog.models import Image, ImportedItem, Post, Tag
 from videos.models import Video
 
