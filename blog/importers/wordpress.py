@@ -146,6 +146,13 @@ class _Importer:
     # --- The run ----------------------------------------------------------------------------
 
     def run(self, progress) -> None:
+        # One query for what earlier runs imported, rather than one per item.
+        self.mappings = {
+            (mapping.kind, mapping.source_id): mapping
+            for mapping in ImportedItem.objects.filter(
+                source=self.source, kind__in=("post", "page"), post__isnull=False
+            ).select_related("post")
+        }
         items = [item for item in self.site.items if item.post_type != "attachment"]
         seen: set[tuple[str, str]] = set()
         for done, item in enumerate(items, start=1):
@@ -203,13 +210,7 @@ class _Importer:
             "author_id": (self.author or self.user_for(item.creator)).pk,
             "featured_image_id": getattr(self.featured_image_for(item, label), "pk", None),
         }
-        mapping = (
-            ImportedItem.objects.filter(
-                source=self.source, kind=item.post_type, source_id=item.post_id
-            )
-            .select_related("post")
-            .first()
-        )
+        mapping = self.mappings.get((item.post_type, item.post_id))
         post = mapping.post if mapping and mapping.post else Post()
         slug = self.slug_for(item, post, label)
         if slug:
@@ -226,12 +227,14 @@ class _Importer:
         services.post_save(post=post, user=None)
         if tags_changed:
             post.tags.set(tags)
-        ImportedItem.objects.update_or_create(
-            source=self.source,
-            kind=item.post_type,
-            source_id=item.post_id,
-            defaults={"guid": item.guid[:500], "post": post},
-        )
+        if mapping is None:
+            ImportedItem.objects.create(
+                source=self.source,
+                kind=item.post_type,
+                source_id=item.post_id,
+                guid=item.guid[:500],
+                post=post,
+            )
         (self.report.imported if is_new else self.report.updated).append(label)
 
     # --- Fields -----------------------------------------------------------------------------
