@@ -424,7 +424,10 @@ class _Importer:
             full = _full_size(path)
             if full != path:
                 candidates.append(after[:-1] + [PurePosixPath(full).name])
-        candidates += [parts[i:] for i in range(len(parts))]
+        if (urlsplit(url).hostname or "") == urlsplit(self.source).hostname:
+            # The site's own files outside /uploads/ (a Closer export's /media/…): the
+            # longest tail of the path that exists in --media-dir.
+            candidates += [parts[i:] for i in range(len(parts))]
         for candidate in candidates:
             if not candidate:
                 continue

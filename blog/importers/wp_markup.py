@@ -273,7 +273,9 @@ def wpautop(text: str) -> str:
 
 def plain_text(fragment: str) -> str:
     """Return an HTML fragment's text (for titles and excerpts, which are plain text)."""
-    text = re.sub(r"<[^>]*>", " ", fragment or "")
+    # Block boundaries part words; inline tags do not ("Tom<em>’s</em>" is one word).
+    text = re.sub(rf"</?(?:{BLOCK_TAGS}|br|img)\b[^>]*>", " ", fragment or "", flags=re.I)
+    text = re.sub(r"<[^>]*>", "", text)
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 

@@ -419,3 +419,18 @@ def test_an_import_moves_the_content_version_once_for_all_its_writes(tmp_path, c
     assert "Essay 105" in client.get("/").content.decode()
     # One bump on entry and one on exit, not one per row written (an import writes thousands).
     assert page_cache.current_version().generation - before == 2
+
+
+def test_inline_markup_in_titles_does_not_split_words(tmp_path):
+    run(tmp_path, wxr(item(90, "Tom<em>’s</em> <b>cut</b>", "x")))
+    assert Post.objects.filter(title="Tom’s cut").exists()
+
+
+def test_images_of_other_hosts_are_never_matched_by_file_name(tmp_path):
+    media = tmp_path / "uploads"
+    jpeg(media / "photo.jpg")
+    content = '<img src="https://elsewhere.example/photo.jpg" alt="Not ours">'
+    out = run(tmp_path, wxr(item(91, "Remote", content)), "--media-dir", str(media))
+    assert Image.objects.count() == 0
+    assert "[Image not imported: Not ours]" in Post.objects.get(title="Remote").body_html
+    assert "elsewhere.example/photo.jpg" in out
