@@ -1,3 +1,15 @@
+class PostSlugConverter:
+    """A post's slug, in any script: imported WordPress slugs keep their letters (/posts/映画/)."""
+
+    regex = r"[^/]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
 class TagSlugsConverter:
     """One or more tag slugs joined by "+": /tags/jonathan-glazer+1990s/."""
 

@@ -1,6 +1,8 @@
 from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.urls import Resolver404, resolve, reverse
 
+from blog.importers.old_urls import wordpress_id_location, wordpress_path_location
+
 NUL = "\x00"
 
 
@@ -43,10 +45,19 @@ class OldURLRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # WordPress's /?p=ID lives on our home page (a 200): answered before the view.
+        if (
+            request.path_info == "/"
+            and request.method in ("GET", "HEAD")
+            and any(name in request.GET for name in ("p", "page_id"))
+        ):
+            target = wordpress_id_location(request.GET)
+            if target is not None:
+                return HttpResponsePermanentRedirect(target)
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        target = self.new_location(request.path_info)
+        target = self.new_location(request.path_info) or wordpress_path_location(request.path_info)
         if target is None:
             return response
         query = request.META.get("QUERY_STRING", "")

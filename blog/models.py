@@ -203,6 +203,7 @@ class Post(models.Model):
         max_length=200,
         unique=True,
         blank=True,
+        allow_unicode=True,  # imported WordPress slugs keep their letters (映画-評論)
         help_text="The last part of the post's address. Filled from the title when left empty.",
     )
     author = models.ForeignKey(
@@ -425,7 +426,7 @@ class SearchDocument(models.Model):
 class RetiredPostSlug(models.Model):
     """A post's former slug: /posts/<slug>/ answers with a 301 to the post's page."""
 
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="retired_slugs")
     retired_at = models.DateTimeField(auto_now=True)
 
@@ -580,3 +581,34 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"content version {self.generation}"
+
+
+class ImportedItem(models.Model):
+    """A post or image brought in from another site's export: a second import updates it.
+
+    Keyed by the exporting site (its base URL), the kind of item and its id there (a WordPress
+    post id, or an upload's path after ``/uploads/``). Old ``/?p=ID`` addresses resolve here.
+    """
+
+    source = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20)  # "post", "page" or "media"
+    source_id = models.CharField(max_length=300)
+    guid = models.CharField(max_length=500, blank=True)
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="imported_from"
+    )
+    image = models.ForeignKey(
+        Image, on_delete=models.CASCADE, null=True, blank=True, related_name="imported_from"
+    )
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "source_id"], name="blog_importeditem_unique_source"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "source_id"], name="blog_imported_kind_id")]
+
+    def __str__(self):
+        return f"{self.kind} {self.source_id} from {self.source}"

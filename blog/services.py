@@ -171,9 +171,17 @@ def tag_slugs_for_retired(slugs: list[str]) -> list[str] | None:
 # --- Images ---------------------------------------------------------------------------------
 
 
-def image_create(*, file, alt_text: str, uploaded_by=None, caption: str = "") -> Image:
+def image_create(
+    *, file, alt_text: str, uploaded_by=None, caption: str = "", decorative: bool = False
+) -> Image:
     """Add an uploaded file to the image library, through the same checks as the library's form."""
-    image = Image(file=file, alt_text=alt_text.strip(), caption=caption, uploaded_by=uploaded_by)
+    image = Image(
+        file=file,
+        alt_text=alt_text.strip(),
+        caption=caption,
+        uploaded_by=uploaded_by,
+        decorative=decorative,
+    )
     image.full_clean()
     image.save()
     return image

@@ -2,12 +2,13 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from blog import feeds, views
-from blog.converters import MonthConverter, TagSlugsConverter, YearConverter
+from blog.converters import MonthConverter, PostSlugConverter, TagSlugsConverter, YearConverter
 from blog.sitemaps import SITEMAPS
 
 register_converter(TagSlugsConverter, "tagslugs")
 register_converter(YearConverter, "year")
 register_converter(MonthConverter, "month")
+register_converter(PostSlugConverter, "postslug")
 
 app_name = "blog"
 
@@ -17,7 +18,7 @@ TAG_WITHOUT = "tags/<tagslugs:slugs>/without/<tagslugs:excluded>/"
 
 urlpatterns = [
     path("", views.PostListView.as_view(), name="home"),
-    path("posts/<slug:slug>/", views.PostDetailView.as_view(), name="post"),
+    path("posts/<postslug:slug>/", views.PostDetailView.as_view(), name="post"),
     path("tags/", views.tag_index, name="tag-index"),
     path(TAG, views.tag_filter, name="tag"),
     path(TAG + "feed/", feeds.TagFilterFeed(), name="tag-feed"),

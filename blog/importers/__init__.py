@@ -1,0 +1,1 @@
+"""Importers and exporters that move a site's content in and out of Closer (WordPress WXR)."""
