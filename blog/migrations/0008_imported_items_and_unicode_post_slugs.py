@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0006_content_version'),
+        ('blog', '0007_search_index'),
     ]
 
     operations = [
