@@ -331,7 +331,9 @@ EMAIL_USE_TLS = _mail.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _mail.get("EMAIL_USE_SSL", False)
 ANYMAIL = env_json_object("ANYMAIL")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <newsletter@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", f"{SITE_NAME} <newsletter@{urlsplit(SITE_URL).hostname or 'localhost'}>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # What subscribers get: "full" essays or the "excerpt" with a link; messages per batch (one
 # task run, one SMTP connection); after how many seconds a claimed but unconfirmed message

@@ -7,7 +7,9 @@ a later run sends again once its claim has expired.
 """
 
 import secrets
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -120,4 +122,5 @@ class Delivery(models.Model):
     @property
     def message_id(self) -> str:
         # The same for every attempt: a client that got a resent message may fold the two.
-        return f"<issue{self.issue_id}.sub{self.subscriber_id}@closer.newsletter>"
+        host = urlsplit(settings.SITE_URL).hostname or "localhost"
+        return f"<newsletter.{self.issue_id}.{self.subscriber_id}@{host}>"
