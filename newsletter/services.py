@@ -31,8 +31,9 @@ def confirm_token(subscriber: Subscriber) -> str:
 def subscriber_request(*, email: str, all_essays: bool = True, tags=(), source: str = "") -> bool:
     """Ask an address to confirm a subscription; return whether a confirmation went out.
 
-    A confirmed address keeps its subscription (only its choice of essays changes) and gets no
-    mail: the form must not become a way to mail anyone repeatedly. Raises RateLimited.
+    A confirmed address is left exactly as it is and gets no mail: the form must neither
+    become a way to mail anyone repeatedly nor let a stranger change someone's choices.
+    Raises RateLimited.
     """
     email = email.strip().lower()
     _count_request(email)
