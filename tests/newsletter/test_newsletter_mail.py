@@ -292,3 +292,30 @@ class TestScheduling:
         [queued] = DBTaskResult.objects.filter(task_path="newsletter.tasks.issue_send")
         assert queued.run_after == when
         assert queued.args_kwargs["args"] == [Issue.objects.get(post=post).pk]
+
+
+def test_unsubscribing_while_a_send_is_under_way_stops_the_message(
+    smtp, settings, make_post, make_subscriber, monkeypatch
+):
+    settings.CLOSER_NEWSLETTER_BATCH = 1
+    readers = {
+        s.email: s for s in (make_subscriber("one@example.org"), make_subscriber("two@example.org"))
+    }
+    post = make_post(published_at=timezone.now())
+    issue = Issue.objects.get(post=post)
+    real_deliver = tasks._deliver
+    sent = []
+
+    def deliver_and_unsubscribe_the_other(connection, message):
+        # While the first message goes out, the other reader clicks "unsubscribe".
+        if not sent:
+            [other] = set(readers) - set(message.to)
+            Client().post(readers[other].unsubscribe_url())
+        sent.extend(message.to)
+        return real_deliver(connection, message)
+
+    monkeypatch.setattr(tasks, "_deliver", deliver_and_unsubscribe_the_other)
+    assert issue_send.call(issue.pk).startswith("done")
+    assert len(sent) == 1
+    assert [r for m in smtp.messages for r in m.rcpt_tos] == sent
+    assert Delivery.objects.get().subscriber.email == sent[0]
