@@ -64,6 +64,7 @@ demo: migrate
 run: demo
 	@echo "Closer is at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, user 'admin')"
 	@echo "The task worker runs alongside (manage.py db_worker); Ctrl-C stops both."
+	@if [ -z "$$EMAIL_URL$$EMAIL_HOST$$EMAIL_BACKEND" ]; then echo "No mail settings (EMAIL_URL or EMAIL_HOST): emails (newsletter confirmations and essays) are printed here."; fi
 	@DEBUG=true $(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM HUP; \

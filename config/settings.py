@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.logging import logging_config
+from config.mail import mail_settings
 from config.media import media_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -121,6 +122,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "blog",
     "videos",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +319,37 @@ CLOSER_OEMBED_TIMEOUT = env_float("CLOSER_OEMBED_TIMEOUT", 3)
 CLOSER_OEMBED_ENDPOINTS = env_json_object("CLOSER_OEMBED_ENDPOINTS")
 # The largest poster accepted, downloaded or uploaded.
 CLOSER_POSTER_MAX_BYTES = env_int("CLOSER_POSTER_MAX_BYTES", 5 * 1024 * 1024)
+
+# Mail (the newsletter): SMTP from EMAIL_URL or EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/
+# EMAIL_HOST_PASSWORD/EMAIL_USE_TLS; none of them prints mails to the console. EMAIL_BACKEND
+# picks another backend (django-anymail: README "Newsletter"), configured by ANYMAIL (JSON).
+_mail = mail_settings(os.environ)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "").strip() or _mail["EMAIL_BACKEND"]
+EMAIL_HOST = _mail.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _mail.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _mail.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _mail.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _mail.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _mail.get("EMAIL_USE_SSL", False)
+ANYMAIL = env_json_object("ANYMAIL")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", f"{SITE_NAME} <newsletter@{urlsplit(SITE_URL).hostname or 'localhost'}>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# What subscribers get: "full" essays or the "excerpt" with a link; messages per batch (one
+# task run, one SMTP connection); after how many seconds a claimed but unconfirmed message
+# counts as lost with its worker and is sent again; subscription requests per address and
+# site-wide per hour; how far in the past a newly published essay may be dated and still be
+# mailed (older ones are imports or back-dated, never mailed).
+CLOSER_NEWSLETTER_CONTENT = os.environ.get("CLOSER_NEWSLETTER_CONTENT", "full")
+if CLOSER_NEWSLETTER_CONTENT not in ("full", "excerpt"):
+    raise ImproperlyConfigured("CLOSER_NEWSLETTER_CONTENT must be full or excerpt.")
+CLOSER_NEWSLETTER_BATCH = env_int("CLOSER_NEWSLETTER_BATCH", 50)
+CLOSER_NEWSLETTER_CLAIM_SECONDS = env_int("CLOSER_NEWSLETTER_CLAIM_SECONDS", 10 * 60)
+CLOSER_NEWSLETTER_RATE_PER_ADDRESS = env_int("CLOSER_NEWSLETTER_RATE_PER_ADDRESS", 3)
+CLOSER_NEWSLETTER_RATE_GLOBAL = env_int("CLOSER_NEWSLETTER_RATE_GLOBAL", 200)
+CLOSER_NEWSLETTER_MAX_AGE_HOURS = env_int("CLOSER_NEWSLETTER_MAX_AGE_HOURS", 48)
 
 # Logs: JSON lines on stdout in production, readable text while developing.
 LOGGING = logging_config(

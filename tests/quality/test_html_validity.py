@@ -46,6 +46,8 @@ def demo_site_pages() -> dict[str, str]:
         "videos index": "/videos/",
         "video": video.get_absolute_url(),
         "404": "/posts/no-such-essay/",
+        "newsletter": "/newsletter/",
+        "newsletter check inbox": "/newsletter/check-your-inbox/",
     }
 
 
