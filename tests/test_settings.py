@@ -172,6 +172,12 @@ class TestCloserSettings:
             "CLOSER_CACHE_S_MAXAGE": 60,
             "CLOSER_CACHE_STALE_WHILE_REVALIDATE": 30,
             "CLOSER_CACHE_SALT": "",
+            "CLOSER_NEWSLETTER_CONTENT": "full",
+            "CLOSER_NEWSLETTER_BATCH": 50,
+            "CLOSER_NEWSLETTER_CLAIM_SECONDS": 600,
+            "CLOSER_NEWSLETTER_RATE_PER_ADDRESS": 3,
+            "CLOSER_NEWSLETTER_RATE_GLOBAL": 200,
+            "CLOSER_NEWSLETTER_MAX_AGE_HOURS": 48,
         }
 
     def test_each_comes_from_the_environment(self, tmp_path):
@@ -192,6 +198,12 @@ class TestCloserSettings:
             "CLOSER_CACHE_S_MAXAGE": "10",
             "CLOSER_CACHE_STALE_WHILE_REVALIDATE": "11",
             "CLOSER_CACHE_SALT": "salt",
+            "CLOSER_NEWSLETTER_CONTENT": "excerpt",
+            "CLOSER_NEWSLETTER_BATCH": "12",
+            "CLOSER_NEWSLETTER_CLAIM_SECONDS": "13",
+            "CLOSER_NEWSLETTER_RATE_PER_ADDRESS": "14",
+            "CLOSER_NEWSLETTER_RATE_GLOBAL": "15",
+            "CLOSER_NEWSLETTER_MAX_AGE_HOURS": "16",
         }
         result = run_python(READ_CLOSER_SETTINGS, env, tmp_path)
         assert result.returncode == 0, result.stderr
@@ -211,6 +223,12 @@ class TestCloserSettings:
             "CLOSER_CACHE_S_MAXAGE": 10,
             "CLOSER_CACHE_STALE_WHILE_REVALIDATE": 11,
             "CLOSER_CACHE_SALT": "salt",
+            "CLOSER_NEWSLETTER_CONTENT": "excerpt",
+            "CLOSER_NEWSLETTER_BATCH": 12,
+            "CLOSER_NEWSLETTER_CLAIM_SECONDS": 13,
+            "CLOSER_NEWSLETTER_RATE_PER_ADDRESS": 14,
+            "CLOSER_NEWSLETTER_RATE_GLOBAL": 15,
+            "CLOSER_NEWSLETTER_MAX_AGE_HOURS": 16,
         }
 
 
