@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("videos/", include("blog.video_urls")),
+    path("comments/", include("comments.urls")),
     path("", include("blog.urls")),
 ]
 
