@@ -13,6 +13,7 @@ from comments.models import Comment
 # Control characters that have no business in a name (NUL is refused by Django itself).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _LINK = re.compile(r"<a\s")
+_URL = re.compile(r"https?://", re.IGNORECASE)
 
 
 class CommentForm(forms.Form):
@@ -63,7 +64,8 @@ class CommentForm(forms.Form):
         body = self.cleaned_data["body"].replace("\r\n", "\n").strip()
         if not body:
             raise forms.ValidationError("The comment is empty.")
-        links = len(_LINK.findall(rendering.render_comment(body)))
+        # Links the renderer makes, or bare addresses it did not recognise: whichever is more.
+        links = max(len(_LINK.findall(rendering.render_comment(body))), len(_URL.findall(body)))
         limit = settings.CLOSER_COMMENT_MAX_LINKS
         if links > limit:
             raise forms.ValidationError(
