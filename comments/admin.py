@@ -1,6 +1,7 @@
 """The moderation queue: counts per status, bulk approve/reject/spam, edit, reply as staff."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -29,6 +30,7 @@ class CommentAdmin(admin.ModelAdmin):
     )  # fmt: skip
     readonly_fields = ("post", "parent", "created_at", "ip_address", "reply_link")
     change_list_template = "admin/comments/comment/change_list.html"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("post")
