@@ -62,3 +62,16 @@ def test_a_home_page_count_follows_a_new_comment(client, essay, approved_comment
     assert "comment<" not in client.get("/").content.decode()
     approved_comment()
     assert "1 comment<" in client.get("/").content.decode()
+
+
+def test_the_essay_page_costs_the_same_with_many_comments(
+    client, essay, approved_comment, settings
+):
+    settings.CLOSER_PAGE_CACHE = False
+    top = approved_comment()
+    _, few = fetch(client, essay.get_absolute_url())
+    for n in range(10):
+        approved_comment(parent=top, body=f"Reply {n} [0:10]")
+        approved_comment(body=f"Top {n}", website="https://example.com")
+    response, many = fetch(client, essay.get_absolute_url())
+    assert "Reply 9" in response.content.decode() and many == few
