@@ -4,7 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from blog import demo
+from blog.models import Post
 from comments.models import Comment
+from videos.embed import keys_in
 
 pytestmark = pytest.mark.django_db
 
@@ -17,5 +19,7 @@ def test_load_demo_adds_comments_once(client):
     assert comments.filter(parent__isnull=False).count() == 1
     html = client.get(f"/posts/{demo.ESSAY['slug']}/").content.decode()
     assert "3 comments" in html
-    # The [0:30] in a demo comment links the essay's video, as timecodes do in the body.
-    assert 'class="timecode"' in html.split('id="comments"', 1)[1]
+    # The [0:30] in a demo comment links the essay's first video, as timecodes do in the body.
+    first_video = keys_in(Post.objects.get(slug=demo.ESSAY["slug"]).body_html)[0]
+    section = html.split('id="comments"', 1)[1]
+    assert 'class="timecode" href="' in section and f'data-video-key="{first_video}"' in section
