@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from comments.models import Comment
+from videos.embed import keys_in
 
 
 @dataclass
@@ -35,3 +36,13 @@ def count_of(threads: list[Thread]) -> int:
         (0 if t.comment.is_removed else 1) + sum(not r.is_removed for r in t.replies)
         for t in threads
     )
+
+
+def timecode_video(post):
+    """Return the video a comment's [1:23] points at: the essay's first (from prefetches)."""
+    inline = {video.key: video for video in post.embedded_videos.all()}
+    for key in keys_in(post.body_html):
+        if key in inline:
+            return inline[key]
+    videos = post.shown_videos()
+    return videos[0] if videos else None

@@ -22,7 +22,7 @@ from blog.models import Post
 from comments import limits, services, tokens
 from comments.forms import CommentForm
 from comments.models import Comment, comments_open
-from comments.templatetags.comments_tags import _timecode_video
+from comments.threads import timecode_video
 from core.throttle import client_address
 
 
@@ -108,7 +108,7 @@ def _accepted(request, post, comment):
             payload["html"] = render_to_string(
                 "comments/_comment.html",
                 {"comment": comment, "is_reply": bool(comment.parent_id), "is_open": True,
-                 "video": _timecode_video(post)},
+                 "video": timecode_video(post)},
                 request=request,
             )  # fmt: skip
         else:

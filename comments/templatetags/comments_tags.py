@@ -3,20 +3,10 @@ from django.utils.safestring import mark_safe
 
 from comments.forms import CommentForm
 from comments.models import Comment, comments_open
-from comments.threads import count_of, threads_for
-from videos.embed import expand_placeholders, keys_in
+from comments.threads import count_of, threads_for, timecode_video
+from videos.embed import expand_placeholders
 
 register = template.Library()
-
-
-def _timecode_video(post):
-    """Return the video a comment's [1:23] points at: the essay's first (from prefetches)."""
-    inline = {video.key: video for video in post.embedded_videos.all()}
-    for key in keys_in(post.body_html):
-        if key in inline:
-            return inline[key]
-    videos = post.shown_videos()
-    return videos[0] if videos else None
 
 
 @register.simple_tag
@@ -52,7 +42,7 @@ def comments_section(context, post, form=None):
         "is_open": is_open,
         "form": form,
         "replying_to": replying_to,
-        "video": _timecode_video(post),
+        "video": timecode_video(post),
     }
 
 
