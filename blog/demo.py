@@ -1,6 +1,12 @@
 """Demo content for a fresh install: one long essay, shorter posts sharing its tags, a draft
 and a scheduled post. The video links illustrate the embeds; they are not checked online."""
 
+from django.dispatch import Signal
+
+# Sent by `load_demo` once the demo essays exist, inside its transaction: other apps (comments)
+# add their own demo rows without the blog app knowing them.
+demo_loaded = Signal()
+
 ESSAY_BODY = """\
 Most music videos of the mid-nineties wanted you to notice the money. Jonathan Glazer's video
 for Jamiroquai's "Virtual Insanity" (1996) wants you to notice nothing at all, and then spends

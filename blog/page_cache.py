@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
@@ -309,6 +310,16 @@ def _forget_release_digest(**kwargs) -> None:
 _settings_epoch = 0
 
 
+def _our_apps(base: Path) -> list[str]:
+    """Return the folders of the installed apps that live in this project."""
+    folders = []
+    for config in apps.get_app_configs():
+        path = Path(config.path)
+        if path.parent == base:
+            folders.append(path.name)
+    return sorted(folders)
+
+
 def release_digest() -> str:
     """Return a short digest of the templates, code and settings pages are made from.
 
@@ -319,7 +330,8 @@ def release_digest() -> str:
     if _release_digest is None:
         digest = hashlib.sha256()
         base = Path(settings.BASE_DIR)
-        for folder in ("templates", "blog", "videos", "config"):
+        # Every app whose code or templates shape a reader page (the INSTALLED_APPS of ours).
+        for folder in ("templates", "config", *_our_apps(base)):
             for path in sorted((base / folder).rglob("*")):
                 if path.is_file() and path.suffix in (".py", ".html", ".xml", ".txt"):
                     digest.update(str(path.relative_to(base)).encode())

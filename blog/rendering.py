@@ -20,8 +20,10 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
+from functools import partial
 
 import bleach
+import bleach.linkifier
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from markdown_it import MarkdownIt
@@ -364,3 +366,54 @@ def render(text: str, body_format: str = "markdown") -> Rendered:
 def render_body(text: str, body_format: str = "markdown") -> str:
     """Return the sanitized HTML for a post body."""
     return render(text, body_format).html
+
+
+# --- Readers' comments -------------------------------------------------------------------------
+# A smaller language than essays: paragraphs, emphasis, links, quotes and code; no raw HTML,
+# headings, images or tables. Links (written or bare) get rel="nofollow ugc".
+COMMENT_TAGS = frozenset({"p", "br", "em", "strong", "a", "blockquote", "code", "pre"})
+COMMENT_MAX_DEPTH = 8  # quotes in quotes: enough for a conversation, far from a parser's limit
+
+
+def _allow_comment_attribute(tag: str, name: str, value: str) -> bool:
+    return tag == "a" and name == "href" and is_safe_url(value)
+
+
+def _comment_link_rel(attrs, new=False):
+    if not is_safe_url(attrs.get((None, "href"), "")):
+        return None  # text that only looked like a link stays text
+    attrs[(None, "rel")] = "nofollow ugc"
+    attrs.pop((None, "target"), None)
+    return attrs
+
+
+_comment_markdown = (
+    MarkdownIt("zero", {"html": False, "typographer": False, "maxNesting": COMMENT_MAX_DEPTH})
+    .enable(["paragraph", "newline", "emphasis", "link", "autolink", "blockquote"])
+    .enable(["backticks", "code", "fence", "escape", "entity"])
+)
+_comment_cleaner = bleach.Cleaner(
+    tags=COMMENT_TAGS,
+    attributes=_allow_comment_attribute,
+    protocols={"http", "https"},
+    strip=True,
+    strip_comments=True,
+    filters=[
+        partial(
+            bleach.linkifier.LinkifyFilter,
+            callbacks=[_comment_link_rel],
+            skip_tags=["pre", "code"],
+            parse_email=False,
+        )
+    ],
+)
+
+
+def render_comment(text: str) -> str:
+    """Return a reader's comment as sanitized HTML (the comment subset, nofollow ugc links)."""
+    text = _IGNORED_IN_COMMENT.sub("", text or "")
+    return _comment_cleaner.clean(_comment_markdown.render(text))
+
+
+# NUL and other C0 controls except tab and newlines: nothing a reader means to type.
+_IGNORED_IN_COMMENT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

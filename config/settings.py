@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "blog",
     "videos",
     "newsletter",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -380,6 +381,18 @@ TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 # Admin login throttle (core.throttle, counted in the database): after this many failures from
 # one address for one user name (or four times as many from one address), logins are refused
 # for the window.
+# Comments (see README "Comments"). Moderation: "first" holds an address's first comment until
+# an editor approves one; "all" holds every comment; "none" shows every comment at once.
+CLOSER_COMMENTS_MODERATION = os.environ.get("CLOSER_COMMENTS_MODERATION", "first")
+CLOSER_COMMENTS_CLOSE_AFTER_DAYS = env_int("CLOSER_COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0: never
+CLOSER_COMMENT_MAX_CHARS = env_int("CLOSER_COMMENT_MAX_CHARS", 5000)
+CLOSER_COMMENT_MAX_LINKS = env_int("CLOSER_COMMENT_MAX_LINKS", 3)
+CLOSER_COMMENT_MIN_SECONDS = env_int("CLOSER_COMMENT_MIN_SECONDS", 3)  # time on page
+CLOSER_COMMENT_FORM_MAX_AGE = env_int("CLOSER_COMMENT_FORM_MAX_AGE", 3 * 24 * 60 * 60)
+CLOSER_COMMENT_RATE_WINDOW = env_int("CLOSER_COMMENT_RATE_WINDOW", 10 * 60)
+CLOSER_COMMENT_RATE_PER_ADDRESS = env_int("CLOSER_COMMENT_RATE_PER_ADDRESS", 5)
+CLOSER_COMMENT_RATE_GLOBAL = env_int("CLOSER_COMMENT_RATE_GLOBAL", 100)
+
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 

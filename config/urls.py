@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("videos/", include("blog.video_urls")),
     path("newsletter/", include("newsletter.urls")),
+    path("comments/", include("comments.urls")),
     path("", include("blog.urls")),
 ]
 

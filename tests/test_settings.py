@@ -178,6 +178,15 @@ class TestCloserSettings:
             "CLOSER_NEWSLETTER_RATE_PER_ADDRESS": 3,
             "CLOSER_NEWSLETTER_RATE_GLOBAL": 200,
             "CLOSER_NEWSLETTER_MAX_AGE_HOURS": 48,
+            "CLOSER_COMMENTS_MODERATION": "first",
+            "CLOSER_COMMENTS_CLOSE_AFTER_DAYS": 0,
+            "CLOSER_COMMENT_MAX_CHARS": 5000,
+            "CLOSER_COMMENT_MAX_LINKS": 3,
+            "CLOSER_COMMENT_MIN_SECONDS": 3,
+            "CLOSER_COMMENT_FORM_MAX_AGE": 259200,
+            "CLOSER_COMMENT_RATE_WINDOW": 600,
+            "CLOSER_COMMENT_RATE_PER_ADDRESS": 5,
+            "CLOSER_COMMENT_RATE_GLOBAL": 100,
         }
 
     def test_each_comes_from_the_environment(self, tmp_path):
@@ -204,6 +213,15 @@ class TestCloserSettings:
             "CLOSER_NEWSLETTER_RATE_PER_ADDRESS": "14",
             "CLOSER_NEWSLETTER_RATE_GLOBAL": "15",
             "CLOSER_NEWSLETTER_MAX_AGE_HOURS": "16",
+            "CLOSER_COMMENTS_MODERATION": "all",
+            "CLOSER_COMMENTS_CLOSE_AFTER_DAYS": "17",
+            "CLOSER_COMMENT_MAX_CHARS": "18",
+            "CLOSER_COMMENT_MAX_LINKS": "19",
+            "CLOSER_COMMENT_MIN_SECONDS": "20",
+            "CLOSER_COMMENT_FORM_MAX_AGE": "21",
+            "CLOSER_COMMENT_RATE_WINDOW": "22",
+            "CLOSER_COMMENT_RATE_PER_ADDRESS": "23",
+            "CLOSER_COMMENT_RATE_GLOBAL": "24",
         }
         result = run_python(READ_CLOSER_SETTINGS, env, tmp_path)
         assert result.returncode == 0, result.stderr
@@ -229,6 +247,15 @@ class TestCloserSettings:
             "CLOSER_NEWSLETTER_RATE_PER_ADDRESS": 14,
             "CLOSER_NEWSLETTER_RATE_GLOBAL": 15,
             "CLOSER_NEWSLETTER_MAX_AGE_HOURS": 16,
+            "CLOSER_COMMENTS_MODERATION": "all",
+            "CLOSER_COMMENTS_CLOSE_AFTER_DAYS": 17,
+            "CLOSER_COMMENT_MAX_CHARS": 18,
+            "CLOSER_COMMENT_MAX_LINKS": 19,
+            "CLOSER_COMMENT_MIN_SECONDS": 20,
+            "CLOSER_COMMENT_FORM_MAX_AGE": 21,
+            "CLOSER_COMMENT_RATE_WINDOW": 22,
+            "CLOSER_COMMENT_RATE_PER_ADDRESS": 23,
+            "CLOSER_COMMENT_RATE_GLOBAL": 24,
         }
 
 

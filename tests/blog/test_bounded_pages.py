@@ -51,11 +51,11 @@ def test_a_short_narrowing_table_says_it_is_complete(client, make_post):
 @pytest.mark.parametrize("url", ["/tags/crowd/", "/tags/crowd+t00/without/t18/"])
 def test_tag_page_query_count_is_fixed(client, crowded_tag, django_assert_num_queries, url):
     # tags named in the URL, the count, the page of posts (with authors), their tags, the
-    # co-occurring tags: the same however many posts and tags there are; plus the page
-    # cache's content-version read.
-    with django_assert_num_queries(6):
+    # co-occurring tags: the same however many posts and tags there are; the content version
+    # (blog.page_cache) and the approved comment counts of every card (comments_tags).
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(url + "?page=2").status_code == 200
 
 
@@ -121,8 +121,8 @@ class TestPostPageQueries:
     READER_QUERIES = 8
 
     def test_for_a_reader(self, client, essay, django_assert_num_queries):
-        # An anonymous reader's request also reads the page cache's content version.
-        with django_assert_num_queries(self.READER_QUERIES + 1):
+        # + the content version (blog.page_cache); the comment settings and the comments
+        with django_assert_num_queries(self.READER_QUERIES + 3):
             assert client.get(essay.get_absolute_url()).status_code == 200
 
     def test_an_author_previewing_a_draft_adds_only_who_they_are(

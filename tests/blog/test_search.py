@@ -126,8 +126,9 @@ def test_pagination_keeps_the_query(client, make_post):
 
 
 def test_query_count(client, corpus, django_assert_max_num_queries):
-    # count, page of posts, their tags (authors joined); the page cache's version read
-    with django_assert_max_num_queries(5):
+    # count, page of posts, their tags (authors joined); the page cache's version read; the
+    # approved comment counts of the cards; on PostgreSQL the headlines of the page
+    with django_assert_max_num_queries(6):
         results(client, "moving")
 
 

@@ -57,7 +57,8 @@ class TestHome:
     ):
         for n in range(10):
             make_post(tags=["a", f"t{n}"])
-        with django_assert_max_num_queries(4):
+        # +1: the approved comment counts of every card, in one query (comments_tags)
+        with django_assert_max_num_queries(5):
             assert client.get("/").status_code == 200
 
     def test_empty_site(self, client, db):
@@ -104,7 +105,8 @@ class TestPostPage:
         # the post, its tags, inline and attached videos and their chapters; previous, next,
         # related posts
         # +1: the content version read by blog.page_cache for every anonymous reader page
-        with django_assert_max_num_queries(10):
+        # +2: the essay's comment settings and its approved comments (comments_tags)
+        with django_assert_max_num_queries(12):
             assert client.get(post.get_absolute_url()).status_code == 200
 
     def test_unknown_slug_is_404(self, client, db):
@@ -200,7 +202,8 @@ class TestTags:
 
     def test_query_count(self, client, posts, django_assert_max_num_queries):
         # +1: the content version read by blog.page_cache for every anonymous reader page
-        with django_assert_max_num_queries(6):
+        # +1: the approved comment counts of every card, in one query (comments_tags)
+        with django_assert_max_num_queries(7):
             client.get("/tags/jonathan-glazer+1990s/")
 
 
@@ -313,7 +316,8 @@ class TestTagFilterExclusionAndNarrowing:
     def test_query_count(self, client, posts, django_assert_max_num_queries):
         # tags, page count, posts, their tags and authors, co-occurring tags
         # +1: the content version read by blog.page_cache for every anonymous reader page
-        with django_assert_max_num_queries(6):
+        # +1: the approved comment counts of every card, in one query (comments_tags)
+        with django_assert_max_num_queries(7):
             assert client.get("/tags/glazer+1990s/without/2000s/").status_code == 200
 
 
@@ -383,10 +387,12 @@ class TestArchives:
             client.get("/archive/")
         # any posts?, months of the year, previous and next period, count, posts, their tags
         # +1: the content version read by blog.page_cache for every anonymous reader page
-        with django_assert_max_num_queries(8):
+        # +1: the approved comment counts of every card, in one query (comments_tags)
+        with django_assert_max_num_queries(9):
             assert client.get("/2025/").status_code == 200
         # +1: the content version read by blog.page_cache for every anonymous reader page
-        with django_assert_max_num_queries(8):
+        # +1: the approved comment counts of every card, in one query (comments_tags)
+        with django_assert_max_num_queries(9):
             assert client.get("/2025/11/").status_code == 200
 
 
@@ -397,7 +403,8 @@ class TestAuthors:
         make_post(title="Mine")
         make_post(title="Someone else's", author=make_user(username="other"))
         # +1: the content version read by blog.page_cache for every anonymous reader page
-        with django_assert_max_num_queries(6):
+        # +1: the approved comment counts of every card, in one query (comments_tags)
+        with django_assert_max_num_queries(7):
             response = client.get("/authors/writer/")
         assert [p.title for p in response.context["post_list"]] == ["Mine"]
         assert "Essays by Wren Writer" in response.content.decode()

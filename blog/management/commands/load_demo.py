@@ -33,6 +33,7 @@ class Command(BaseCommand):
             Post.Status.PUBLISHED,
             now + timedelta(days=demo.SCHEDULED["days_ahead"]),
         )
+        demo.demo_loaded.send(sender=self.__class__, author=author)
         self.stdout.write(self.style.SUCCESS(f"Demo content ready ({created} new posts)."))
 
     def _post(self, spec, author, status, published_at) -> int:

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class CommentsConfig(AppConfig):
+    name = "comments"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Imported here: both modules need the models, which exist only once apps are ready.
+        from blog import demo, page_cache
+        from comments import demo_comments
+        from comments.models import Comment, CommentSettings
+
+        # A comment shows on its essay page, on cards (counts) and in feeds.
+        page_cache.watch_model(Comment)
+        page_cache.watch_model(CommentSettings)
+        demo.demo_loaded.connect(demo_comments.load, dispatch_uid="closer-demo-comments")

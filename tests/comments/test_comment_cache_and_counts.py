@@ -1,0 +1,77 @@
+"""The essay page stays cacheable with the form on it; a comment moves the cache on; cards count."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments import services
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+
+def fetch(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries)
+
+
+def test_the_essay_page_with_its_form_is_cached_and_sets_no_cookie(client, essay):
+    first, _ = fetch(client, essay.get_absolute_url())
+    assert "comment-form" in first.content.decode()
+    assert not first.cookies and "Cookie" not in first.headers.get("Vary", "").split(", ")[:0]
+    again, cost = fetch(client, essay.get_absolute_url())
+    assert cost == 1 and again.content == first.content  # only the content version read
+
+
+def test_a_new_comment_shows_at_once_on_a_cached_page(client, essay, send_comment, settings):
+    settings.CLOSER_COMMENTS_MODERATION = "none"
+    fetch(client, essay.get_absolute_url())
+    send_comment(essay, body="Fresh words.")
+    response, cost = fetch(client, essay.get_absolute_url())
+    assert cost > 1 and "Fresh words." in response.content.decode()
+
+
+def test_approval_and_deletion_move_the_cache_on(client, essay, approved_comment):
+    held = approved_comment(status="pending", body="Held words.")
+    fetch(client, essay.get_absolute_url())
+    services.comment_set_status(comments=Comment.objects.filter(pk=held.pk), status="approved")
+    assert "Held words." in client.get(essay.get_absolute_url()).content.decode()
+    held.delete()
+    assert "Held words." not in client.get(essay.get_absolute_url()).content.decode()
+
+
+def test_cards_show_counts_in_one_query(
+    client, make_post, essay, approved_comment, django_assert_num_queries
+):
+    others = [make_post() for _ in range(5)]
+    for post in others:
+        approved_comment(post=post)
+        approved_comment(post=post, status="pending")
+    approved_comment()
+    approved_comment()
+    html = client.get("/").content.decode()
+    assert html.count("1 comment<") == 5 and "2 comments<" in html
+    assert f'href="{essay.get_absolute_url()}#comments"' in html
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/?page=1")
+    assert sum("comments_comment" in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_a_home_page_count_follows_a_new_comment(client, essay, approved_comment):
+    assert "comment<" not in client.get("/").content.decode()
+    approved_comment()
+    assert "1 comment<" in client.get("/").content.decode()
+
+
+def test_the_essay_page_costs_the_same_with_many_comments(
+    client, essay, approved_comment, settings
+):
+    settings.CLOSER_PAGE_CACHE = False
+    top = approved_comment()
+    _, few = fetch(client, essay.get_absolute_url())
+    for n in range(10):
+        approved_comment(parent=top, body=f"Reply {n} [0:10]")
+        approved_comment(body=f"Top {n}", website="https://example.com")
+    response, many = fetch(client, essay.get_absolute_url())
+    assert "Reply 9" in response.content.decode() and many == few
