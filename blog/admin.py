@@ -16,7 +16,13 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 from taggit.utils import edit_string_for_tags
 
-from blog import admin_views, images, review, services
+from blog import (  # noqa: F401 (author_admin registers the profile admin)
+    admin_views,
+    author_admin,
+    images,
+    review,
+    services,
+)
 from blog.forms import (
     ImageAdminForm,
     PostAdminForm,

@@ -1,7 +1,9 @@
 import html
 
 from django.apps import AppConfig
+from django.contrib.auth import get_user_model
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_save
 from django.utils.html import strip_tags
 
 
@@ -26,5 +28,12 @@ class BlogConfig(AppConfig):
         connection_created.connect(_add_sqlite_functions, dispatch_uid="closer_sqlite_functions")
         # Imported here: the module needs the models, which exist only once apps are ready.
         from blog import page_cache
+        from blog.models import AuthorProfile, author_profile_on_user_created
 
         page_cache.connect_signals()
+        page_cache.watch_model(AuthorProfile)
+        post_save.connect(
+            author_profile_on_user_created,
+            sender=get_user_model(),
+            dispatch_uid="closer-author-profile",
+        )
