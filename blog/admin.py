@@ -145,6 +145,7 @@ class PostAdmin(admin.ModelAdmin):
                 *view(admin_views.restore_revision, name="blog_post_restore_revision"),
             ),
             ("<path:object_id>/review/", *view(admin_views.review_pending, name="blog_post_review")),
+            ("<path:object_id>/retry-videos/", *view(admin_views.retry_videos, name="blog_post_retry_videos")),
         ]  # fmt: skip
         return [path(route, function, name=name) for route, function, name in routes] + (
             super().get_urls()
@@ -223,11 +224,8 @@ class PostAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         post = self.get_object(request, object_id)
         pending = review.pending_change_for(post) if post is not None else None
-        if post is not None and request.method == "GET":
-            for video in {*post.embedded_videos.all(), *post.videos.all()}:
-                if video.metadata_pending:
-                    messages.info(request, f"{video}: {video.pending_note}")
         context = {
+            **admin_views.provider_note(post),
             "pending_change": pending,
             "held_for_review": held_for_review(request, post),
             "may_review": review.may_publish(request.user),
@@ -271,8 +269,14 @@ class PostAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         post = form.instance
         videos = {*post.embedded_videos.all(), *post.videos.all()}
+        already_waiting = {video.pk for video in videos if video.metadata_pending}
         # Only enqueue: the fetch runs in the task worker after this transaction commits.
-        queued = videos_enqueue_metadata(videos=videos)
+        # Said once: a save while a fetch is already waiting repeats nothing.
+        queued = [
+            video
+            for video in videos_enqueue_metadata(videos=videos)
+            if video.pk not in already_waiting
+        ]
         if queued:
             messages.info(
                 request,
