@@ -235,6 +235,8 @@ class Post(models.Model):
             "at that time. Left empty when publishing, it is set to now."
         ),
     )
+    # An Author without publish rights pressed "Submit for review": an Editor publishes it.
+    review_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     featured_image = models.ForeignKey(

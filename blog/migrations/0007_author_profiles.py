@@ -70,5 +70,10 @@ class Migration(migrations.Migration):
                 'verbose_name': 'author profile',
             },
         ),
+        migrations.AddField(
+            model_name="post",
+            name="review_requested_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
         migrations.RunPython(create_profiles, migrations.RunPython.noop),
     ]
