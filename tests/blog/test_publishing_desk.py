@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -96,3 +98,20 @@ def test_an_authors_published_post_offers_submit_changes_for_review(client, writ
     client.force_login(writer)
     html = client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
     assert "Submit changes for review" in html and "Save draft" not in html
+
+
+def test_a_title_too_long_is_refused_not_cut(admin_client, admin_user):
+    html = admin_client.get(ADD).content.decode()
+    (title_input,) = re.findall(r'<input[^>]*name="title"[^>]*>', html)
+    assert 'data-max-length="200"' in title_input and "maxlength=" not in title_input
+    long_title = "A title that goes on " * 60  # about 1,200 characters
+    response = admin_client.post(ADD, post_form(author=admin_user.pk, title=long_title))
+    assert response.status_code == 200 and not Post.objects.exists()
+    assert "at most 200 characters" in response.content.decode()
+    assert long_title.strip() in response.content.decode()  # nothing lost
+
+
+def test_the_post_form_is_a_focused_surface_with_toolbar_script(admin_client):
+    html = admin_client.get(ADD).content.decode()
+    assert 'id="nav-sidebar"' not in html
+    assert "closer/admin/toolbar.js" in html
