@@ -249,6 +249,8 @@ def test_the_writing_desk_toolbar_counter_and_screenshots(page, live_server, wri
     assert page.input_value("#id_title") == "x" * 250  # kept, not cut
     assert page.locator(".closer-counter").first.inner_text() == "250 / 200"
     page.fill("#id_title", "The corridor that breathes")
+    page.locator(".closer-syntax-card summary").click()  # closed again for the picture
+    page.locator(".closer-preview-body strong").wait_for()  # the preview draws the toolbar's text
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"editor-{width}.png"), full_page=False)
     watch.check()

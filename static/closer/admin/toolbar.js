@@ -21,7 +21,7 @@
   const SYNTAX = [
     ["A video", "its address alone on a line: https://vimeo.com/76979871"],
     ["A timecode", "[1:23] or [1:02:03] jumps the video above to that moment"],
-    ["An image", "[image:12] alone on a line (Insert image… or paste one)"],
+    ["An image", "[image:12] alone on a line (the Insert image… button)"],
     ["A footnote", "word[^1] … and, at the end, [^1]: the note"],
     ["A quote", "> at the start of the line"],
     ["Emphasis", "*italic*, **bold**, ## Heading, - list item"],
