@@ -23,6 +23,7 @@ from blog import (  # noqa: F401 (author_admin registers the profile admin)
     review,
     services,
 )
+from blog.body_checks import body_video_line_warnings
 from blog.forms import (
     ImageAdminForm,
     PostAdminForm,
@@ -294,6 +295,9 @@ class PostAdmin(admin.ModelAdmin):
             PendingChange.objects.filter(post=form.instance).delete()
         super().save_related(request, form, formsets, change)
         post = form.instance
+        if post.body_format == Post.BodyFormat.MARKDOWN:
+            for warning in body_video_line_warnings(form.cleaned_data.get("body", "")):
+                messages.warning(request, warning)
         videos = {*post.embedded_videos.all(), *post.videos.all()}
         already_waiting = {video.pk for video in videos if video.metadata_pending}
         # Only enqueue: the fetch runs in the task worker after this transaction commits.

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from blog import diffs, images, review, services
+from blog.body_checks import body_video_line_warnings
 from blog.models import WORDS_PER_MINUTE, Image, Post
 from blog.rendering import BodyTooComplex, render
 from videos.embed import expand_placeholders, keys_in
@@ -88,7 +89,8 @@ def preview(request, model_admin):
     html = expand_placeholders(rendered.html, videos, mode="page")
     html = images.expand_placeholders(html, Image.objects.all(), mode="page")
     stats = reading_stats(len(strip_tags(rendered.html).split()))
-    return JsonResponse({"html": html, **stats})
+    warnings = body_video_line_warnings(body) if body_format == Post.BodyFormat.MARKDOWN else []
+    return JsonResponse({"html": html, "warnings": warnings, **stats})
 
 
 @require_GET
