@@ -251,6 +251,12 @@ def test_the_writing_desk_toolbar_counter_and_screenshots(page, live_server, wri
     page.fill("#id_title", "The corridor that breathes")
     page.locator(".closer-syntax-card summary").click()  # closed again for the picture
     page.locator(".closer-preview-body strong").wait_for()  # the preview draws the toolbar's text
+    body.press("Control+End")
+    body.press_sequentially("\nhttps://vimeo.com/notanumber\n")
+    warning = page.locator(".closer-preview-warnings li")
+    warning.wait_for()
+    assert "looks like a video link but is not one" in warning.inner_text()
+    assert "vimeo.com/notanumber" in warning.inner_text()
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"editor-{width}.png"), full_page=False)
     watch.check()
