@@ -16,7 +16,14 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 from taggit.utils import edit_string_for_tags
 
-from blog import admin_views, images, review, services
+from blog import (  # noqa: F401 (author_admin registers the profile admin)
+    admin_views,
+    author_admin,
+    images,
+    review,
+    services,
+)
+from blog.body_checks import body_video_line_warnings
 from blog.forms import (
     ImageAdminForm,
     PostAdminForm,
@@ -53,6 +60,27 @@ def held_for_review(request, post) -> bool:
     if post.pk not in answers:
         answers[post.pk] = review.post_needs_review(user=request.user, post=post)
     return answers[post.pk]
+
+
+# The writing desk's buttons (templates/admin/blog/post/_publishing_buttons.html).
+PUBLISHING_BUTTONS = ("_save_draft", "_publish", "_submit_review")
+
+
+def publishing_intent_apply(request, post) -> None:
+    """Set what the pressed button means: a draft, published now or at its date, or for review.
+
+    Only an Editor's buttons change the status (an Author's status is read-only, and the
+    permission check after this still refuses any other path); the plain Save buttons keep
+    whatever the Status field says.
+    """
+    if "_publish" in request.POST and can_publish(request):
+        post.status = Post.Status.PUBLISHED
+        post.published_at = post.published_at or timezone.now()
+        post.review_requested_at = None
+    elif "_save_draft" in request.POST and can_publish(request):
+        post.status = Post.Status.DRAFT
+    elif "_submit_review" in request.POST and post.status == Post.Status.DRAFT:
+        post.review_requested_at = timezone.now()
 
 
 def action_form_response(request, model_admin, queryset, *, action, title, form, intro=""):
@@ -99,7 +127,7 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "excerpt", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["featured_image_preview", "created_at", "updated_at"]
+    readonly_fields = ["featured_image_preview"]
     raw_id_fields = ["featured_image"]
     inlines = [PostVideoInline]
     actions = ["publish_now", "unpublish", "schedule"]
@@ -118,12 +146,11 @@ class PostAdmin(admin.ModelAdmin):
                 "description": "Pick an image from the library (🔍) or upload a new one.",
             },
         ),
-        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     class Media:
         # Also on the change list, where it forgets browser copies of text that was saved.
-        js = ["closer/admin/editor.js"]
+        js = ["closer/admin/editor.js", "closer/admin/publishing.js"]
 
     def get_urls(self):
         def view(function, *, name):
@@ -139,6 +166,7 @@ class PostAdmin(admin.ModelAdmin):
                 *view(admin_views.restore_revision, name="blog_post_restore_revision"),
             ),
             ("<path:object_id>/review/", *view(admin_views.review_pending, name="blog_post_review")),
+            ("<path:object_id>/retry-videos/", *view(admin_views.retry_videos, name="blog_post_retry_videos")),
         ]  # fmt: skip
         return [path(route, function, name=name) for route, function, name in routes] + (
             super().get_urls()
@@ -217,17 +245,19 @@ class PostAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         post = self.get_object(request, object_id)
         pending = review.pending_change_for(post) if post is not None else None
-        if post is not None and request.method == "GET":
-            for video in {*post.embedded_videos.all(), *post.videos.all()}:
-                if video.metadata_pending:
-                    messages.info(request, f"{video}: {video.pending_note}")
         context = {
+            **admin_views.provider_note(post),
             "pending_change": pending,
             "held_for_review": held_for_review(request, post),
             "may_review": review.may_publish(request.user),
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.setdefault("held_for_review", held_for_review(request, obj))
+        context["may_publish_posts"] = can_publish(request)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
@@ -241,6 +271,7 @@ class PostAdmin(admin.ModelAdmin):
             return
         if not can_edit_any(request) and not change:
             obj.author = request.user
+        publishing_intent_apply(request, obj)
         if not can_publish(request):
             # Read-only fields already ignore what is posted; this also stops any other path.
             before = Post.objects.filter(pk=obj.pk).values("status", "published_at").first()
@@ -264,9 +295,18 @@ class PostAdmin(admin.ModelAdmin):
             PendingChange.objects.filter(post=form.instance).delete()
         super().save_related(request, form, formsets, change)
         post = form.instance
+        if post.body_format == Post.BodyFormat.MARKDOWN:
+            for warning in body_video_line_warnings(form.cleaned_data.get("body", "")):
+                messages.warning(request, warning)
         videos = {*post.embedded_videos.all(), *post.videos.all()}
+        already_waiting = {video.pk for video in videos if video.metadata_pending}
         # Only enqueue: the fetch runs in the task worker after this transaction commits.
-        queued = videos_enqueue_metadata(videos=videos)
+        # Said once: a save while a fetch is already waiting repeats nothing.
+        queued = [
+            video
+            for video in videos_enqueue_metadata(videos=videos)
+            if video.pk not in already_waiting
+        ]
         if queued:
             messages.info(
                 request,
@@ -289,6 +329,43 @@ class PostAdmin(admin.ModelAdmin):
             images.image_thumbnail_url(post.featured_image),
         )
 
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._response_saved(request, obj) or super().response_add(request, obj)
+
+    def _response_saved(self, request, obj):
+        """After a writing-desk button: say what happened, link the page, stay in the editor."""
+        intent = next((name for name in PUBLISHING_BUTTONS if name in request.POST), None)
+        if intent is None:
+            return None
+        if obj.is_published:
+            message = format_html(
+                'Published: “{}”. <a href="{}" target="_blank">Read it on the site</a>.',
+                obj.title,
+                obj.get_absolute_url(),
+            )
+        elif obj.is_scheduled:
+            local = timezone.localtime(obj.published_at)
+            message = format_html(
+                'Scheduled: “{}” appears on {}. <a href="{}" target="_blank">Preview it</a>.',
+                obj.title,
+                date_format(local, "j F Y, H:i"),
+                obj.get_absolute_url(),
+            )
+        elif obj.review_requested_at and intent == "_submit_review":
+            message = format_html(
+                "Submitted for review: an editor publishes “{}”. "
+                '<a href="{}" target="_blank">Preview it</a>.',
+                obj.title,
+                obj.get_absolute_url(),
+            )
+        else:
+            message = format_html(
+                'Draft saved. Readers cannot see it. <a href="{}" target="_blank">Preview it</a>.',
+                obj.get_absolute_url(),
+            )
+        self.message_user(request, message, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:blog_post_change", args=[obj.pk]))
+
     def construct_change_message(self, request, form, formsets, add=False):
         if hasattr(request, "_closer_held"):
             return "Changes held for an editor's review."  # nothing was saved to the post
@@ -296,7 +373,7 @@ class PostAdmin(admin.ModelAdmin):
 
     def response_change(self, request, obj):
         if not hasattr(request, "_closer_held"):
-            return super().response_change(request, obj)
+            return self._response_saved(request, obj) or super().response_change(request, obj)
         if request._closer_held is None:
             self.message_user(request, "Nothing changed: readers see this version already.")
         else:
@@ -318,6 +395,8 @@ class PostAdmin(admin.ModelAdmin):
             label = format_html("Scheduled for {}", date_format(local, "j M Y, H:i"))
         else:
             label = post.get_status_display()
+            if post.status == Post.Status.DRAFT and post.review_requested_at:
+                label = "Draft · submitted for review"
         pending = getattr(post, "pending_change", None)
         if pending is not None:
             who = pending.created_by.get_username() if pending.created_by else "an author"

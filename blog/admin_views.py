@@ -21,10 +21,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from blog import diffs, images, review, services
+from blog.body_checks import body_video_line_warnings
 from blog.models import WORDS_PER_MINUTE, Image, Post
 from blog.rendering import BodyTooComplex, render
 from videos.embed import expand_placeholders, keys_in
 from videos.models import Video
+from videos.tasks import videos_enqueue_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +89,8 @@ def preview(request, model_admin):
     html = expand_placeholders(rendered.html, videos, mode="page")
     html = images.expand_placeholders(html, Image.objects.all(), mode="page")
     stats = reading_stats(len(strip_tags(rendered.html).split()))
-    return JsonResponse({"html": html, **stats})
+    warnings = body_video_line_warnings(body) if body_format == Post.BodyFormat.MARKDOWN else []
+    return JsonResponse({"html": html, "warnings": warnings, **stats})
 
 
 @require_GET
@@ -227,3 +230,44 @@ def review_pending(request, model_admin, object_id):
         and post.updated_at > change.post_updated_at,
     }
     return TemplateResponse(request, "admin/blog/post/review.html", context)
+
+
+def provider_note(post) -> dict:
+    """Return the one calm line about a post's video details for its form, or nothing.
+
+    Written for an author: which provider, what is missing, what happens next; the technical
+    reason stays in the video's own admin page and in the log.
+    """
+    if post is None:
+        return {}
+    videos = {*post.embedded_videos.all(), *post.videos.all()}
+    failed = sorted({video.provider_label for video in videos if video.fetch_failed})
+    if failed:
+        names = " and ".join(failed)
+        return {
+            "provider_note": f"Couldn’t reach {names} for the title and poster — we’ll retry "
+            "in the background.",
+            "provider_note_retry": True,
+        }
+    waiting = [video for video in videos if video.metadata_pending]
+    if waiting:
+        note = ngettext(
+            "The title and poster of %(count)d video are being fetched in the background; "
+            "readers see a neutral poster until they arrive.",
+            "The titles and posters of %(count)d videos are being fetched in the background; "
+            "readers see neutral posters until they arrive.",
+            len(waiting),
+        ) % {"count": len(waiting)}
+        return {"provider_note": note, "provider_note_retry": False}
+    return {}
+
+
+@require_POST
+def retry_videos(request, model_admin, object_id):
+    """Ask the providers again for a post's videos, in the background."""
+    post = _post_for_writer(request, model_admin, object_id)
+    videos = {*post.embedded_videos.all(), *post.videos.all()}
+    queued = videos_enqueue_metadata(videos=videos, again=True)
+    if queued:
+        messages.info(request, "Trying again in the background.")
+    return redirect("admin:blog_post_change", post.pk)

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_save
 
 from blog import search_index
 
@@ -11,5 +13,12 @@ class BlogConfig(AppConfig):
         search_index.connect_signals()
         # Imported here: the module needs the models, which exist only once apps are ready.
         from blog import page_cache
+        from blog.models import AuthorProfile, author_profile_on_user_created
 
         page_cache.connect_signals()
+        page_cache.watch_model(AuthorProfile)
+        post_save.connect(
+            author_profile_on_user_created,
+            sender=get_user_model(),
+            dispatch_uid="closer-author-profile",
+        )

@@ -100,7 +100,7 @@ class PostFeed(Feed):
         return seo.author_name(post.author)
 
     def item_author_link(self, post):
-        return seo.absolute_url(reverse("blog:author", args=[post.author.get_username()]))
+        return seo.author_url(post.author)
 
     def item_categories(self, post):
         return [tag.name for tag in post.tags.all()]

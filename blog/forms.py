@@ -59,7 +59,7 @@ class BodyEditorWidget(forms.Textarea):
 
     class Media:
         css = {"all": ["closer/video.css", "closer/admin/editor.css"]}
-        js = ["closer/admin/editor.js"]
+        js = ["closer/admin/editor.js", "closer/admin/toolbar.js"]
 
     def __init__(self, attrs=None):
         defaults = {
@@ -132,6 +132,17 @@ class PostAdminForm(forms.ModelForm):
         model = Post
         fields = "__all__"
         widgets = {"body": BodyEditorWidget, "tags": TagSuggestWidget}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No maxlength: a browser silently cuts a pasted 1,200-character title to 200. The
+        # field shows a counter instead (toolbar.js) and the server refuses what is too long.
+        for name in ("title", "excerpt"):
+            field = self.fields.get(name)
+            limit = getattr(field, "max_length", None)
+            if field is not None and limit:
+                field.widget.attrs.pop("maxlength", None)
+                field.widget.attrs["data-max-length"] = limit
 
     def clean(self):
         cleaned = super().clean()

@@ -3,6 +3,7 @@ import html
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -142,7 +143,7 @@ class PostQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Return posts with what a listing card shows, in a fixed number of queries."""
-        return self.select_related("author", "featured_image").prefetch_related("tags")
+        return self.select_related("author__profile", "featured_image").prefetch_related("tags")
 
     def for_reading(self):
         """Return posts with everything their full body shows: videos, captions, chapters."""
@@ -236,6 +237,8 @@ class Post(models.Model):
             "at that time. Left empty when publishing, it is set to now."
         ),
     )
+    # An Author without publish rights pressed "Submit for review": an Editor publishes it.
+    review_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     featured_image = models.ForeignKey(
@@ -612,3 +615,110 @@ class ImportedItem(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.source_id} from {self.source}"
+
+
+# --- Authors as people -------------------------------------------------------------------------
+
+AUTHOR_SLUG_BASE_CHARS = 110  # the slug field holds 120: room for a "-NN" suffix
+
+
+def author_placeholder_name(user_pk: int) -> str:
+    """Return the name an account without a full name is published under (never its login)."""
+    return f"Author {user_pk}"
+
+
+class AuthorProfile(models.Model):
+    """What readers see of an account: its display name, bio, avatar and links.
+
+    The login name stays private: bylines, author pages, feeds and JSON-LD read this row, and
+    the author URL is a slug of the display name.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(
+        max_length=100, help_text="The name readers see in bylines, feeds and your author page."
+    )
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        allow_unicode=True,
+        help_text="Your author page's address: /authors/<slug>/. Filled from the display name.",
+    )
+    bio = models.TextField(
+        max_length=600, blank=True, help_text="A few sentences, plain text, shown on your page."
+    )
+    avatar = models.ForeignKey(
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A picture from the image library (uploaded through its checks).",
+    )
+    links = models.TextField(
+        blank=True, help_text="Your site or profiles elsewhere: one https:// address per line."
+    )
+
+    class Meta:
+        verbose_name = "author profile"
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("blog:author", args=[self.slug])
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+    def clean(self):
+        check = URLValidator(schemes=["https", "http"])
+        for number, line in enumerate(self.link_list, start=1):
+            try:
+                check(line)
+            except ValidationError:
+                raise ValidationError(
+                    {"links": f"Line {number} is not a web address: “{line[:80]}”."}
+                ) from None
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = author_slug_unique(self.display_name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+
+def author_slug_unique(display_name: str, *, exclude_pk=None, profiles=None) -> str:
+    """Return a free author slug for display_name ("jane-doe", then "jane-doe-2", ...)."""
+    profiles = AuthorProfile.objects if profiles is None else profiles
+    base = (slugify(display_name) or slugify(display_name, allow_unicode=True) or "author")[
+        :AUTHOR_SLUG_BASE_CHARS
+    ].strip("-_") or "author"
+    taken = set(
+        profiles.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def author_profile_for(user) -> AuthorProfile:
+    """Return user's profile, creating it (full name, else "Author N") the first time."""
+    try:
+        return user.profile
+    except AuthorProfile.DoesNotExist:
+        profile, _ = AuthorProfile.objects.get_or_create(
+            user=user,
+            defaults={"display_name": user.get_full_name() or author_placeholder_name(user.pk)},
+        )
+        user.profile = profile
+        return profile
+
+
+def author_profile_on_user_created(sender, instance, created, raw=False, **kwargs):
+    """Give every new account a profile, so a byline never needs the login name."""
+    if created and not raw:  # a fixture load brings its own rows
+        author_profile_for(instance)

@@ -5,9 +5,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from blog.models import author_profile_for
 
 # The same escapes as django.utils.html.json_script: no "</script>" or "<!--" can close the
 # element early, whatever an author typed into a title.
@@ -35,7 +36,12 @@ def post_tag_uri(post) -> str:
 
 
 def author_name(user) -> str:
-    return user.get_full_name() or user.get_username()
+    """Return the name readers see for user: their profile's display name, never the login."""
+    return author_profile_for(user).display_name
+
+
+def author_url(user) -> str:
+    return absolute_url(author_profile_for(user).get_absolute_url())
 
 
 def featured_image_url(post) -> str:
@@ -87,7 +93,7 @@ def post_json_ld(post) -> dict:
         "author": {
             "@type": "Person",
             "name": author_name(post.author),
-            "url": absolute_url(reverse("blog:author", args=[post.author.get_username()])),
+            "url": author_url(post.author),
         },
         "publisher": {
             "@type": "Organization",

@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Prefetch
 from django.db.models.functions import TruncMonth, TruncYear
 from django.urls import reverse
 
-from blog.models import Post, PostVideo, Tag
+from blog.models import Post, PostVideo, Tag, author_profile_for
 from videos.models import FLAGGED, Video
 
 # Google's limits for <video:description> and <video:duration>.
@@ -104,11 +104,12 @@ class AuthorSitemap(SiteSitemap):
             get_user_model()
             .objects.filter(posts__in=Post.objects.published())
             .annotate(post_count=Count("posts"))
-            .order_by("username")
+            .select_related("profile")
+            .order_by("profile__slug", "pk")
         )
 
     def location(self, user):
-        return reverse("blog:author", args=[user.get_username()])
+        return author_profile_for(user).get_absolute_url()
 
 
 SITEMAPS = {

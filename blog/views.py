@@ -1,7 +1,6 @@
 """Reader views. Every query here starts from ``Post.objects.published()``."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -14,7 +13,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 
 from blog import search as post_search
 from blog import seo
-from blog.models import Post, Tag
+from blog.models import AuthorProfile, Post, Tag
 from blog.tag_selection import TagSelection
 
 RELATED_POSTS = 3
@@ -154,7 +153,7 @@ class ArchiveMixin(PublishedPostsMixin):
 
     def get_queryset(self):
         # The date views also use this to find the neighbouring periods: no prefetch there.
-        return Post.objects.published().select_related("author")
+        return Post.objects.published().select_related("author__profile")
 
     def get_dated_items(self):
         date_list, posts, extra = super().get_dated_items()
@@ -176,12 +175,16 @@ class AuthorView(PublishedPostsMixin, ListView):
     allow_empty = False
 
     def get_queryset(self):
-        # Inactive accounts too: a former writer's essays keep their page.
-        self.author = get_object_or_404(get_user_model(), username=self.kwargs["username"])
-        return super().get_queryset().filter(author=self.author)
+        # Inactive accounts too: a former writer's essays keep their page. Found by the slug of
+        # the display name only: an old /authors/<login>/ address is a 404, so it tells no one
+        # which logins exist.
+        self.profile = get_object_or_404(
+            AuthorProfile.objects.select_related("user", "avatar"), slug=self.kwargs["slug"]
+        )
+        return super().get_queryset().filter(author=self.profile.user)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        return super().get_context_data(author=self.profile.user, profile=self.profile, **kwargs)
 
 
 @require_safe

@@ -5,10 +5,13 @@ just a per-read socket timeout, which a server trickling one byte a second would
 a byte limit, and follows redirects only on the host it started on. Standard library only.
 """
 
+import logging
 import time
 from dataclasses import dataclass
 from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from urllib.parse import urljoin, urlsplit
+
+logger = logging.getLogger(__name__)
 
 USER_AGENT = "Closer/1.0 (+video metadata; one request per video)"
 MAX_REDIRECTS = 3
@@ -110,7 +113,10 @@ def _get(parts, *, deadline: float, max_bytes: int, accept: str):
     except TimeoutError:
         raise _too_slow() from None
     except (OSError, HTTPException) as error:
-        raise FetchError(f"could not reach the provider ({error.__class__.__name__}).") from None
+        # The exception's name (gaierror, ConnectionRefusedError) goes to the log, not to an
+        # author: the message says what happened in words.
+        logger.info("fetch from %s failed: %r", parts.hostname, error)
+        raise FetchError("could not reach the provider.") from None
     finally:
         connection.close()
 

@@ -211,6 +211,11 @@ class Video(models.Model):
         )
 
     @property
+    def fetch_failed(self) -> bool:
+        """Return whether the last fetch of details or poster did not work."""
+        return bool(self.metadata_error) or (self.metadata_pending and self.metadata_attempts > 0)
+
+    @property
     def unavailable_note(self) -> str:
         label = self.provider_label
         return {

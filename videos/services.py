@@ -163,7 +163,7 @@ def _warning(video: Video, problem: str) -> str:
     name = f"“{video.title}”" if video.title else video.video_id
     return (
         f"{label} video {name}: {problem} The post was saved and shows a placeholder for now; "
-        "save again or run `manage.py refresh_videos` to retry."
+        "it is tried again in the background."
     )
 
 

@@ -96,7 +96,8 @@ def test_change_form_shows_the_attached_url_and_view_on_site(admin_client, make_
     )
     html = admin_client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
     assert 'value="https://vimeo.com/76979871"' in html
-    assert "View on site" in html
+    # "View on site" is now the writing desk's Preview button (a new tab on the post's page).
+    assert f'href="{post.get_absolute_url()}" target="_blank" rel="noopener">Preview</a>' in html
 
 
 def test_changelist_columns_filters_and_search(admin_client, make_post, draft, scheduled):

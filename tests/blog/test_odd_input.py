@@ -26,7 +26,7 @@ LISTS = [
     "/tags/effects/without/nope-not-here/",  # unknown exclusion: a 404 anyway
     "/2025/",
     "/2025/05/",
-    "/authors/writer/",
+    "/authors/wren-writer/",
     "/videos/",
 ]
 

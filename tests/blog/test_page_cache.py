@@ -93,7 +93,7 @@ READER_URLS = [
     "/tags/camera+film/",
     "/tags/camera/feed/",
     "/archive/",
-    "/authors/writer/",
+    "/authors/wren-writer/",
     "/search/?q=prose",
     "/feed/",
     "/feed/atom/",
@@ -263,9 +263,9 @@ def test_attaching_a_video_shows_at_once(client, essay):
 
 def test_an_authors_name_shows_at_once(client, essay):
     assert "Wren Writer" in text(assert_cached(client, essay.get_absolute_url()))
-    author = essay.author
-    author.first_name = "Robin"
-    author.save()
+    profile = essay.author.profile
+    profile.display_name = "Robin Writer"
+    profile.save()
     assert "Robin Writer" in text(client.get(essay.get_absolute_url()))
 
 

@@ -79,7 +79,7 @@ def test_json_ld_blog_posting_with_video_objects(client, essay):
     assert data["author"] == {
         "@type": "Person",
         "name": "Wren Writer",
-        "url": "http://127.0.0.1:8000/authors/writer/",
+        "url": "http://127.0.0.1:8000/authors/wren-writer/",
     }
     assert data["datePublished"] == essay.published_at.isoformat()
     assert data["keywords"] == ["Jonathan Glazer", "1990s"]

@@ -33,7 +33,7 @@ def test_lists_posts_with_lastmod_tags_archives_and_authors(client, make_post, d
     assert urls[site + post.get_absolute_url()] == f"{post.updated_at:%Y-%m-%d}"
     for path in ["/", "/tags/", "/archive/", "/tags/glazer/", "/2025/", "/2025/11/"]:
         assert site + path in urls, path
-    assert site + "/authors/writer/" in urls
+    assert site + "/authors/wren-writer/" in urls
     assert not any(draft.slug in u or scheduled.slug in u or "secret-tag" in u for u in urls)
 
 

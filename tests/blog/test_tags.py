@@ -29,7 +29,7 @@ def test_every_page_linking_a_slugless_tag_answers(client, make_post):
         assert client.get(url).status_code == 200, url
     for tag in Tag.objects.all():
         assert client.get(tag.get_absolute_url()).status_code == 200, tag.name
-    assert client.get("/authors/writer/").status_code == 200
+    assert client.get("/authors/wren-writer/").status_code == 200
     assert client.get("/search/", {"q": "Body"}).status_code == 200
 
 

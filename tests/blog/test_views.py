@@ -405,20 +405,43 @@ class TestAuthors:
         # +1: the content version read by blog.page_cache for every anonymous reader page
         # +1: the approved comment counts of every card, in one query (comments_tags)
         with django_assert_max_num_queries(7):
-            response = client.get("/authors/writer/")
+            response = client.get("/authors/wren-writer/")
         assert [p.title for p in response.context["post_list"]] == ["Mine"]
         assert "Essays by Wren Writer" in response.content.decode()
 
     def test_post_links_to_its_author(self, client, make_post):
         post = make_post()
         html = client.get(post.get_absolute_url()).content.decode()
-        assert 'href="/authors/writer/" rel="author">Wren Writer</a>' in html
+        assert 'href="/authors/wren-writer/" rel="author">Wren Writer</a>' in html
 
     def test_author_without_published_posts_or_unknown_is_404(self, client, draft, make_user):
         make_user(username="lurker")
-        assert client.get("/authors/writer/").status_code == 404  # only a draft
+        assert client.get("/authors/wren-writer/").status_code == 404  # only a draft
         assert client.get("/authors/lurker/").status_code == 404
         assert client.get("/authors/nobody/").status_code == 404
+
+    def test_the_login_name_is_never_published(self, client, make_post, make_user):
+        # An account without a full name is "Author N"; its login appears nowhere readers look.
+        quiet = make_user(username="secretlogin")
+        post = make_post(author=quiet)
+        profile = quiet.profile
+        assert profile.display_name == f"Author {quiet.pk}"
+        pages = [post.get_absolute_url(), profile.get_absolute_url(), "/feed/", "/sitemap.xml"]
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "secretlogin" not in response.content.decode(), url
+        assert client.get("/authors/secretlogin/").status_code == 404
+
+    def test_the_profile_shows_on_the_author_page(self, client, make_post):
+        post = make_post()
+        profile = post.author.profile
+        profile.bio = "Writes about <music> videos."
+        profile.links = "https://example.org/wren"
+        profile.save()
+        html = client.get(profile.get_absolute_url()).content.decode()
+        assert "Writes about &lt;music&gt; videos." in html
+        assert 'href="https://example.org/wren"' in html
 
 
 class TestPreviousNextAndRelated:
@@ -521,7 +544,7 @@ class TestNoLeaksOnNewSurfaces:
             "/archive/",
             f"/{year}/",
             f"/{visible.published_at:%Y/%m}/",
-            "/authors/writer/",
+            "/authors/wren-writer/",
             "/search/?q=findme",
             "/search/?q=secret",
             "/feed/",

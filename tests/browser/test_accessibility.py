@@ -40,7 +40,7 @@ def reader_pages() -> dict[str, str]:
         "archive index": "/archive/",
         "archive month": f"/{essay.published_at:%Y/%m}/",
         "search": "/search/?q=glazer",
-        "author": f"/authors/{essay.author.get_username()}/",
+        "author": essay.author.profile.get_absolute_url(),
         "videos index": "/videos/",
         "video": video.get_absolute_url(),
         "404": "/posts/no-such-essay/",

@@ -2,6 +2,7 @@
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -85,8 +86,9 @@ def test_write_preview_save_draft_preview_publish_and_find_on_home(page, live_se
     assert re.match(r"\d+ words · 1 min read", page.locator(".closer-editor-stats").inner_text())
     assert page.locator("iframe").count() == 0  # a facade, not a player
 
-    page.click("input[name=_continue]")
+    page.get_by_role("button", name="Save draft").click()
     page.wait_for_url(re.compile(r"/admin/blog/post/\d+/change/$"))
+    assert "Draft saved. Readers cannot see it." in page.locator(".messagelist").inner_text()
     post = Post.objects.get()
     assert post.status == Post.Status.DRAFT
     assert post.embedded_videos.count() == 1
@@ -98,11 +100,18 @@ def test_write_preview_save_draft_preview_publish_and_find_on_home(page, live_se
     assert page.locator("h1").inner_text() == "The corridor that breathes"
 
     page.goto(live_server.url + f"/admin/blog/post/{post.pk}/change/")
-    page.select_option("#id_status", "published")
-    page.click("input[name=_save]")
-    page.wait_for_url(re.compile(r"/admin/blog/post/$"))
+    # Preview opens the draft's page in a new tab.
+    with page.context.expect_page() as new_tab:
+        page.get_by_role("link", name="Preview").click()
+    new_tab.value.wait_for_load_state()
+    assert "Draft preview" in new_tab.value.locator(".preview-banner").inner_text()
+    new_tab.value.close()
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url(re.compile(r"/admin/blog/post/\d+/change/$"))
     post.refresh_from_db()
     assert post.is_published
+    live_link = page.locator(".messagelist").get_by_role("link", name="Read it on the site")
+    assert live_link.get_attribute("href") == post.get_absolute_url()
 
     page.goto(live_server.url + "/")
     assert page.get_by_role("link", name="The corridor that breathes").count() >= 1
@@ -119,7 +128,7 @@ def test_text_survives_an_expired_session(page, live_server, writer):
     page.locator("textarea#id_body").press("End")  # an input event, like typing
     page.locator("textarea#id_body").type(" Really.")
     page.context.clear_cookies(name="sessionid")  # the session times out while writing
-    page.click("input[name=_save]")
+    page.click("button[name=_save_draft]")
     page.wait_for_url(re.compile(r"/admin/login/"))
     assert not Post.objects.exists()
 
@@ -133,8 +142,8 @@ def test_text_survives_an_expired_session(page, live_server, writer):
     assert page.input_value("#id_title") == "Lost and found"
     assert page.input_value("#id_body") == "Two hours of writing that must not vanish. Really."
 
-    page.click("input[name=_save]")
-    page.wait_for_url(re.compile(r"/admin/blog/post/$"))
+    page.click("button[name=_save_draft]")
+    page.wait_for_url(re.compile(r"/admin/blog/post/\d+/change/$"))
     assert Post.objects.get().body == "Two hours of writing that must not vanish. Really."
     # Saved: the browser's copy is forgotten and not offered again.
     page.goto(live_server.url + "/admin/blog/post/add/")
@@ -213,3 +222,43 @@ def test_a_refused_preview_says_why(page, live_server, writer):
     stats.filter(has_text="nests HTML elements").wait_for()
     assert "Look for tags that are opened but never closed" in stats.inner_text()
     assert page.locator(".closer-editor-preview.is-stale").count() == 1
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_writing_desk_toolbar_counter_and_screenshots(page, live_server, writer, width):
+    watch = Watch(page)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, writer)
+    page.goto(live_server.url + "/admin/blog/post/add/")
+    assert page.locator("#nav-sidebar").count() == 0
+    body = page.locator("textarea#id_body")
+    body.fill("A line about ")
+    body.press("End")
+    page.get_by_role("button", name="Bold").click()
+    assert page.input_value("#id_body") == "A line about **bold text**"
+    body.press("End")
+    page.get_by_role("button", name="Timecode: jumps the video above to that time").click()
+    assert page.input_value("#id_body").endswith("[1:23]")
+    page.get_by_role("button", name="Footnote").click()
+    assert "[^1]: The note." in page.input_value("#id_body")
+    page.locator(".closer-syntax-card summary").click()
+    assert "[1:23]" in page.locator(".closer-syntax-card").inner_text()
+    page.fill("#id_title", "x" * 250)
+    assert page.input_value("#id_title") == "x" * 250  # kept, not cut
+    assert page.locator(".closer-counter").first.inner_text() == "250 / 200"
+    page.fill("#id_title", "The corridor that breathes")
+    page.locator(".closer-syntax-card summary").click()  # closed again for the picture
+    page.locator(".closer-preview-body strong").wait_for()  # the preview draws the toolbar's text
+    body.press("Control+End")
+    body.press_sequentially("\nhttps://vimeo.com/notanumber\n")
+    warning = page.locator(".closer-preview-warnings li")
+    warning.wait_for()
+    assert "looks like a video link but is not one" in warning.inner_text()
+    assert "vimeo.com/notanumber" in warning.inner_text()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"editor-{width}.png"), full_page=False)
+    watch.check()
+    assert page.requests.third_party == []

@@ -17,7 +17,7 @@ PAGES = [
     "/tags/",
     "/archive/",
     "/search/?q=glazer",
-    "/authors/demo/",
+    "/authors/ana-reyes/",
     "/videos/",
     "/posts/no-such-essay/",
 ]

@@ -23,7 +23,7 @@ OTHER_URLS = [
     "/posts/{post}/",
     "/tags/{tag}/",
     "/tags/{tag}/without/other/",
-    "/authors/writer/",
+    "/authors/wren-writer/",
     "/{year}/",
     "/tags/{tag}/feed/",
     "/tags/{tag}/feed/atom/",

@@ -21,7 +21,7 @@ PAGES = {
     "tag-index": "/tags/",
     "archive": "/archive/",
     "search": "/search/?q=glazer",
-    "author": "/authors/demo/",
+    "author": "/authors/ana-reyes/",
     "videos": "/videos/",
     "404": "/posts/no-such-essay/",
 }

@@ -42,7 +42,7 @@ def demo_site_pages() -> dict[str, str]:
         "search results": "/search/?q=glazer",
         "search empty": "/search/",
         "search without results": "/search/?q=zeppelin",
-        "author": f"/authors/{essay.author.get_username()}/",
+        "author": essay.author.profile.get_absolute_url(),
         "videos index": "/videos/",
         "video": video.get_absolute_url(),
         "404": "/posts/no-such-essay/",

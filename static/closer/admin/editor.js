@@ -103,6 +103,12 @@
       }).then(function (json) {
         if (mine !== sequence) return;
         preview.innerHTML = json.html; // rendered and sanitized by the server's render_body
+        if (json.warnings && json.warnings.length) {
+          var notes = el("ul", "closer-preview-warnings");
+          notes.setAttribute("role", "status");
+          json.warnings.forEach(function (w) { notes.appendChild(el("li", "", w)); });
+          preview.insertBefore(notes, preview.firstChild);
+        }
         stats.textContent = json.label;
         previewPane.classList.remove("is-stale");
       }).catch(function (error) {
