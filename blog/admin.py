@@ -1,3 +1,4 @@
+import logging
 from functools import partial
 from types import SimpleNamespace
 
@@ -91,6 +92,47 @@ class PostVideoInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and not held_for_review(request, obj)
 
 
+logger = logging.getLogger(__name__)
+
+
+class RefusedMediaWriteMixin:
+    """A save whose file write the disk (or bucket) refuses shows the form again, with the error.
+
+    The admin saves inside one transaction, so when storage raises OSError (disk full, read-only,
+    permissions) the rows roll back and nothing of the save is kept. Instead of a 500 the same
+    form is validated again, with what was sent, and refused with a message saying why.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except OSError as error:
+            if request.method != "POST" or hasattr(request, "_closer_refused_write"):
+                raise
+            logger.exception("Storage refused a write while saving %s", self.opts.label)
+            request._closer_refused_write = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        error = getattr(request, "_closer_refused_write", None)
+        if error is None:
+            return form
+        reason = error.strerror or str(error)
+
+        class RefusedWriteForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                self.add_error(
+                    None,
+                    f"The file could not be stored ({reason}); nothing was saved. Try again "
+                    "in a moment, or tell whoever runs the site that storage refused it.",
+                )
+                return cleaned
+
+        return RefusedWriteForm
+
+
 class DateBoundedChangeList(ChangeList):
     """A change list whose date drill-down refuses years Python's dates cannot hold.
 
@@ -107,7 +149,7 @@ class DateBoundedChangeList(ChangeList):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
     form = PostAdminForm
     formfield_overrides = SAFE_IMAGE_FIELDS
     list_display = ["title", "status_label", "published_at", "author", "tag_names"]
@@ -453,7 +495,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
     form = ImageAdminForm
     formfield_overrides = SAFE_IMAGE_FIELDS
     list_display = [
@@ -525,7 +567,7 @@ class ImageAdmin(admin.ModelAdmin):
 admin.site.unregister(taggit.models.Tag)
 
 
-class WriterAwareVideoAdmin(VideoAdmin):
+class WriterAwareVideoAdmin(RefusedMediaWriteMixin, VideoAdmin):
     """The Video admin, listing to an Author only the videos readers or their own posts show.
 
     Registered from here because only this side knows posts: videos stays a leaf.
