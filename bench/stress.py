@@ -94,7 +94,8 @@ def _run(label, options, database_url, redis) -> dict:
         env["REDIS_URL"] = redis_server.url
         env["CACHE_KEY_PREFIX"] = f"closer-stress-{os.getpid()}"
     env["GUNICORN_MAX_REQUESTS"] = "0"
-    env["LOG_LEVEL"] = "warning"
+    # Plain HTTP on the loopback (no TLS proxy here): the editor's cookies must travel over it.
+    env["SESSION_COOKIE_SECURE"] = env["CSRF_COOKIE_SECURE"] = "false"
     pages = json.loads((site_dir / "pages.json").read_text())
     editor_pk = int(_django(env, MAKE_EDITOR.format(name=EDITOR[0], password=EDITOR[1])))
     server, port = bench._start_gunicorn(env, site_options)
@@ -208,12 +209,14 @@ class Editor:
     def run(self, stop):
         session = requests.Session()
         session.get(f"{self.base}/admin/login/", timeout=30)
-        session.post(
+        login = session.post(
             f"{self.base}/admin/login/",
             {"username": EDITOR[0], "password": EDITOR[1], "next": "/admin/"},
             headers={"X-CSRFToken": session.cookies["csrftoken"], "Referer": self.base + "/"},
             timeout=30,
         )
+        if "sessionid" not in session.cookies:
+            self.failures.append(f"login: HTTP {login.status_code}")
         while not stop.is_set():
             started = time.monotonic()
             self.attempted += 1
