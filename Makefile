@@ -11,7 +11,7 @@ PORT ?= 8000
 POSTGRES_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/closer)
 PYTEST_ARGS ?=
 
-.PHONY: run worker test test-fast test-sqlite test-postgres setup setup-dev browser-deps migrate demo lint bench serve clean
+.PHONY: run worker test test-fast test-sqlite test-postgres setup setup-dev browser-deps migrate demo lint bench stress serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -133,6 +133,11 @@ worker: setup
 bench: setup-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/videos.py
+
+# By hand: 60 s of mixed reader load while an editor publishes every second, on SQLite, then on
+# PostgreSQL + Redis with Redis stopped for 10 s (bench/stress.py; figures in the README).
+stress: setup-dev
+	$(BIN)/python bench/stress.py
 
 lint: setup-dev
 	$(BIN)/ruff check .

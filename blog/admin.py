@@ -1,9 +1,12 @@
+import logging
 from functools import partial
 from types import SimpleNamespace
 
 import taggit.models
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
@@ -117,8 +120,64 @@ class PostVideoInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and not held_for_review(request, obj)
 
 
+logger = logging.getLogger(__name__)
+
+
+class RefusedMediaWriteMixin:
+    """A save whose file write the disk (or bucket) refuses shows the form again, with the error.
+
+    The admin saves inside one transaction, so when storage raises OSError (disk full, read-only,
+    permissions) the rows roll back and nothing of the save is kept. Instead of a 500 the same
+    form is validated again, with what was sent, and refused with a message saying why.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except OSError as error:
+            if request.method != "POST" or hasattr(request, "_closer_refused_write"):
+                raise
+            logger.exception("Storage refused a write while saving %s", self.opts.label)
+            request._closer_refused_write = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        error = getattr(request, "_closer_refused_write", None)
+        if error is None:
+            return form
+        reason = error.strerror or str(error)
+
+        class RefusedWriteForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                self.add_error(
+                    None,
+                    f"The file could not be stored ({reason}); nothing was saved. Try again "
+                    "in a moment, or tell whoever runs the site that storage refused it.",
+                )
+                return cleaned
+
+        return RefusedWriteForm
+
+
+class DateBoundedChangeList(ChangeList):
+    """A change list whose date drill-down refuses years Python's dates cannot hold.
+
+    Django catches a ValueError from an odd ``published_at__year`` but not the OverflowError of
+    a 40-digit year, nor the ValueError of the year after 9999: both were a 500. The admin
+    answers an unusable filter by showing the list unfiltered (``?e=1``).
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
     form = PostAdminForm
     formfield_overrides = SAFE_IMAGE_FIELDS
     list_display = ["title", "status_label", "published_at", "author", "tag_names"]
@@ -151,6 +210,9 @@ class PostAdmin(admin.ModelAdmin):
     class Media:
         # Also on the change list, where it forgets browser copies of text that was saved.
         js = ["closer/admin/editor.js", "closer/admin/publishing.js"]
+
+    def get_changelist(self, request, **kwargs):
+        return DateBoundedChangeList
 
     def get_urls(self):
         def view(function, *, name):
@@ -512,7 +574,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
     form = ImageAdminForm
     formfield_overrides = SAFE_IMAGE_FIELDS
     list_display = [
@@ -584,7 +646,7 @@ class ImageAdmin(admin.ModelAdmin):
 admin.site.unregister(taggit.models.Tag)
 
 
-class WriterAwareVideoAdmin(VideoAdmin):
+class WriterAwareVideoAdmin(RefusedMediaWriteMixin, VideoAdmin):
     """The Video admin, listing to an Author only the videos readers or their own posts show.
 
     Registered from here because only this side knows posts: videos stays a leaf.

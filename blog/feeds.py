@@ -129,12 +129,16 @@ class TagFilterFeed(PostFeed):
     def title(self, selection):
         return f"{settings.SITE_NAME}: {selection.describe()}"
 
-    def description(self, selection):
+    def subtitle(self, selection):
+        """Atom's <subtitle> is plain text: the tag's description as written."""
         if selection.is_single_tag and selection.included[0].description:
             return selection.included[0].description
         return f"Essays tagged {selection.describe()}"
 
-    subtitle = description
+    def description(self, selection):
+        # RSS readers render a channel's <description> as HTML; a tag's description is plain
+        # text (escaped on the tag page too), so escape it, as item summaries are.
+        return escape(self.subtitle(selection))
 
     def link(self, selection):
         return seo.absolute_url(selection.url())

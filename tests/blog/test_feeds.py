@@ -156,3 +156,20 @@ def test_feed_lists_a_videos_chapters_as_deep_links(client, make_post):
     content = feed.entries[0].content[0].value
     assert "The floor moves" in content
     assert "https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=83s" in content
+
+
+def test_a_tag_description_is_plain_text_in_both_feeds(client, make_post):
+    from xml.etree import ElementTree
+
+    from blog.models import Tag
+
+    hostile = '<img src=x onerror=alert(1)> Tom & "Jerry"'
+    tag = Tag.objects.create(name="Hostile", description=hostile)
+    make_post(tags=[tag])
+    rss = ElementTree.fromstring(client.get(f"/tags/{tag.slug}/feed/").content)
+    # RSS readers render the channel description as HTML: it carries the text escaped once.
+    assert rss.findtext("channel/description") == (
+        "&lt;img src=x onerror=alert(1)&gt; Tom &amp; &quot;Jerry&quot;"
+    )
+    atom = feedparser.parse(client.get(f"/tags/{tag.slug}/feed/atom/").content)
+    assert atom.feed.subtitle == hostile  # Atom's subtitle is plain text already
