@@ -296,13 +296,6 @@ LOGIN_REDIRECT_URL = "admin:index"
 # Run by `restore` after loading the rows: rebuild what is derived from them and not backed up.
 AFTER_RESTORE_COMMANDS = ["reindex_search"]
 POSTS_PER_PAGE = env_int("POSTS_PER_PAGE", 10)
-# What the renderer accepts (html5lib's cost grows with elements and nesting: issue 11 found
-# 100 KB of nested <div>s taking 13 s). A 50,000-word essay with ordinary markup fits easily.
-CLOSER_MAX_BODY_BYTES = env_int("CLOSER_MAX_BODY_BYTES", 1024 * 1024)
-CLOSER_MAX_BODY_DEPTH = env_int("CLOSER_MAX_BODY_DEPTH", 32)
-CLOSER_MAX_BODY_ELEMENTS = env_int("CLOSER_MAX_BODY_ELEMENTS", 25_000)
-# Live previews one staff user may ask for per minute.
-CLOSER_PREVIEW_RATE = env_int("CLOSER_PREVIEW_RATE", 60)
 # Uploads: the form refuses bigger files; also cap the request body in the proxy
 # (FILE_UPLOAD_MAX_MEMORY_SIZE only decides when an upload spills to disk).
 CLOSER_MAX_UPLOAD_BYTES = env_int("CLOSER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
