@@ -70,6 +70,13 @@ YOUTUBE_URLS = [
     (f"https://www.youtube.com/v/{YT}", YT, None, None),
     (f"https://www.youtube.com/e/{YT}", YT, None, None),
     ("https://www.youtube.com/watch?v=a_b-C1d2E3f", "a_b-C1d2E3f", None, None),
+    (f"https://www.youtube.com/watch?v={YT}&t=1m40", YT, 100, None),
+    (f"https://www.youtube.com/watch?v={YT}&list={PLAYLIST}&t=1m40", YT, 100, PLAYLIST),
+    (f"https://www.youtube.com/watch?t=1h2m3&list={PLAYLIST}&v={YT}", YT, 3723, PLAYLIST),
+    (f"https://youtu.be/{YT}?t=2m5", YT, 125, None),
+    (f"https://m.youtube.com/#/watch?v={YT}", YT, None, None),
+    (f"https://m.youtube.com/#/watch?v={YT}&t=1m40", YT, 100, None),
+    (f"https://m.youtube.com/details?v={YT}", YT, None, None),
 ]
 
 # (url, video_id, start_seconds, private_hash)
@@ -91,6 +98,10 @@ VIMEO_URLS = [
     (f"https://vimeo.com/{VIMEO}#t=90", VIMEO, 90, None),
     (f"https://vimeo.com/{VIMEO}/{HASH}#t=90s", VIMEO, 90, HASH),
     ("https://vimeo.com/1", "1", None, None),
+    (f"https://vimeo.com/essayist/review/{VIMEO}/5c2bd4e7a1", VIMEO, None, None),
+    (f"https://vimeo.com/user12345/review/{VIMEO}/NOT-a-hash_xyz", VIMEO, None, None),
+    (f"https://vimeo.com/manage/{VIMEO}/general", VIMEO, None, None),
+    (f"https://vimeo.com/manage/videos/{VIMEO}", VIMEO, None, None),
 ]
 
 # (url, video_id, start_seconds)
@@ -177,6 +188,12 @@ HOSTILE_URLS = [
     (f"https://www.youtube.com/playlist?list={PLAYLIST}", "YouTube playlist"),
     ("https://www.youtube.com/embed/live_stream?channel=UC38IQsAvIsxxjztdMZQtwHA", "YouTube"),
     ("https://vimeo.com/channels/staffpicks", "Vimeo link does not point to a single video"),
+    ("https://vimeo.com/user/review/76979871", "Vimeo link does not point to a single video"),
+    ("https://vimeo.com/user/review/abc/5c2bd4e7a1", "Vimeo link does not point"),
+    ("https://vimeo.com/manage/abc/general", "Vimeo link does not point to a single video"),
+    ("https://www.youtube.com/#/watch?v=dQw4w9WgXcQ", "YouTube link does not point"),
+    ("https://m.youtube.com/#/channel/UC38IQsAvIsxxjztdMZQtwHA", "YouTube link does not point"),
+    ("https://www.youtube.com/details?v=dQw4w9WgXcQ", "YouTube link does not point"),
     ("https://vimeo.com/", "Vimeo link does not point to a single video"),
     ("https://vimeo.com/1234567890123", "Vimeo link does not point to a single video"),
     ("https://vimeo.com/76979871/NOT-A-HASH", "private hash"),
@@ -503,6 +520,11 @@ TIMECODES = [
     ("2h", 7200),
     ("1h2m3s", 3723),
     ("1h3s", 3603),
+    ("1m40", 100),
+    ("1h2m3", 3723),
+    ("0m5", 5),
+    ("1m75", None),
+    ("1m400", None),
     ("1:30", 90),
     ("0:05", 5),
     ("90:00", 5400),

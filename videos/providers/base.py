@@ -178,11 +178,13 @@ def with_query(base: str, params: dict[str, object]) -> str:
 # [0-9] rather than \d: \d also matches non-ASCII digits, which int() happily accepts.
 _SECONDS = re.compile(r"[0-9]{1,6}")
 _UNITS = re.compile(r"(?:([0-9]{1,4})h)?(?:([0-9]{1,5})m)?(?:([0-9]{1,6})s)?")
+# "1m40" and "1h2m3": units with the seconds' "s" left off, as YouTube's own share links allow.
+_UNITS_BARE = re.compile(r"(?:([0-9]{1,4})h)?([0-9]{1,5})m([0-5]?[0-9])")
 _CLOCK = re.compile(r"(?:([0-9]{1,4}):([0-5][0-9])|([0-9]{1,5})):([0-5][0-9])")
 
 
 def parse_timecode(text: str) -> int | None:
-    """Return seconds for "90", "90s", "1m30s", "1h2m3s", "1:30" or "1:02:03", else None."""
+    """Return seconds for "90", "90s", "1m30s", "1m30", "1h2m3s", "1:30" or "1:02:03", else None."""
     if not isinstance(text, str):
         return None
     text = text.strip().lower()
@@ -191,6 +193,9 @@ def parse_timecode(text: str) -> int | None:
     if _SECONDS.fullmatch(text):
         return int(text)
     if match := _UNITS.fullmatch(text):
+        hours, minutes, seconds = (int(group or 0) for group in match.groups())
+        return hours * 3600 + minutes * 60 + seconds
+    if match := _UNITS_BARE.fullmatch(text):
         hours, minutes, seconds = (int(group or 0) for group in match.groups())
         return hours * 3600 + minutes * 60 + seconds
     if match := _CLOCK.fullmatch(text):

@@ -55,6 +55,14 @@ class Vimeo(Provider):
                 return video_id, None
             case ["groups", name, "videos", video_id] if SLUG.fullmatch(name):
                 return video_id, None
+            # Review pages carry a review token, which is not the unlisted hash: leave it out.
+            case [user, "review", video_id, _token] if SLUG.fullmatch(user):
+                return video_id, None
+            # The owner's settings pages: manage/ID, manage/ID/general, manage/videos/ID.
+            case ["manage", video_id] | ["manage", "videos", video_id]:
+                return video_id, None
+            case ["manage", video_id, tab] if SLUG.fullmatch(tab):
+                return video_id, None
             case ["showcase" | "album", number, "video", video_id] if VIDEO_ID.fullmatch(number):
                 return video_id, None
         return None, None

@@ -1,7 +1,7 @@
 """YouTube: watch pages, youtu.be short links, embeds, Shorts and live streams."""
 
 import re
-from urllib.parse import SplitResult
+from urllib.parse import SplitResult, urlsplit
 
 from videos.providers.base import (
     Provider,
@@ -42,6 +42,10 @@ class YouTube(Provider):
     frame_origins = ("https://www.youtube-nocookie.com",)
 
     def parse(self, url: SplitResult) -> VideoRef | None:
+        if url.hostname == "m.youtube.com" and url.path in ("", "/") and url.fragment[:1] == "/":
+            # The old mobile site kept its page in the fragment: m.youtube.com/#/watch?v=ID.
+            inner = urlsplit(url.fragment)
+            url = url._replace(path=inner.path, query=inner.query, fragment=inner.fragment)
         segments = path_segments(url.path)
         playlist_id = query_value(url.query, "list")
         if segments in (["playlist"], ["embed", "videoseries"]):
@@ -51,7 +55,7 @@ class YouTube(Provider):
             )
         if url.hostname == "youtu.be":
             video_id = segments[0] if len(segments) == 1 else None
-        elif segments == ["watch"]:
+        elif segments == ["watch"] or (url.hostname == "m.youtube.com" and segments == ["details"]):
             video_id = query_value(url.query, "v")
         elif len(segments) == 2 and segments[0] in ID_PATHS:
             video_id = segments[1]
