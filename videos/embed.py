@@ -14,6 +14,7 @@ from dataclasses import replace
 from html import unescape
 
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.html import escape, format_html
 
 from videos.providers import (
@@ -29,7 +30,9 @@ _PLACEHOLDER = re.compile(r'<closer-video data-key="([^"]*)" data-url="([^"]*)">
 # One pass over sanitized HTML: a placeholder, any other tag, or a run of text. A tag runs to
 # the first ">" outside quotes: bleach leaves ">" unescaped inside attribute values.
 _TOKEN = re.compile(rf"({_PLACEHOLDER.pattern})|(<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)|([^<]+|<)")
-_TIMECODE = re.compile(r"\[([0-9]{1,2}(?::[0-5][0-9]){1,2})\]")
+_CLOCK = r"[0-9]{1,2}(?::[0-5][0-9]){1,2}"
+# "[1:23]" is a moment, "[1:23-1:45]" (hyphen or en dash) a clip that stops at its end.
+_TIMECODE = re.compile(rf"\[({_CLOCK})(?:\s?[-\u2013]\s?({_CLOCK}))?\]")
 # Timecodes inside these stay text: a link in a link is invalid, and code is code.
 _NO_TIMECODES = re.compile(r"<(/?)(a|code|pre)\b", re.IGNORECASE)
 
@@ -60,22 +63,28 @@ def expand_placeholders(html: str, videos, *, mode: str = "page", fallback=None)
     )
     if current is None and fallback is not None:
         current = (fallback.ref, fallback)
-    out, skip_depth = [], 0
+    out, skip_depth, clips = [], 0, False
     for token in _TOKEN.finditer(html):
         placeholder, key, url, tag, text = token.group(1, 2, 3, 4, 5)
         if placeholder:
             found = _placed(key, url, by_key)
             if found is not None:
-                current = found
+                current = (replace(found[0], end_seconds=None), found[1])
+                clips = clips or found[0].end_seconds is not None
                 out.append(render_video(found[0], found[1], mode=mode))
         elif tag:
             if match := _NO_TIMECODES.match(tag):
                 skip_depth = max(0, skip_depth + (-1 if match.group(1) else 1))
             out.append(tag)
         elif current is not None and not skip_depth:
-            out.append(_link_timecodes(text, *current, mode=mode))
+            linked = _link_timecodes(text, *current, mode=mode)
+            clips = clips or 'data-end="' in linked
+            out.append(linked)
         else:
             out.append(text)
+    if clips and mode == "page":
+        # Only pages quoting a clip need the script that stops players at a clip's end.
+        out.append(format_html('<script src="{}" defer></script>', static("closer/clips.js")))
     return "".join(out)
 
 
@@ -90,30 +99,56 @@ def _placed(key: str, url: str, by_key: dict):
 
 
 def _link_timecodes(text: str, ref: VideoRef, video, *, mode: str) -> str:
+    duration = video.duration_seconds if video else None
+
     def replace_one(match):
-        seconds = parse_timecode(match.group(1))
-        if seconds is None or (
-            video and video.duration_seconds and seconds > video.duration_seconds
-        ):
+        seconds, end = (parse_timecode(group) if group else None for group in match.group(1, 2))
+        if seconds is None or (duration and seconds > duration):
             return match.group(0)
-        return timecode_link(ref, seconds, mode=mode)
+        if end is not None and (end <= seconds or (duration and end > duration)):
+            return match.group(0)
+        return timecode_link(ref, seconds, end=end, mode=mode)
 
     return _TIMECODE.sub(replace_one, text)
 
 
-def timecode_link(ref: VideoRef, seconds: int, *, mode: str = "page", label: str = "") -> str:
-    """Return a link to ref at seconds: a deep link, which player.js turns into a seek."""
-    label = label or format_timecode(seconds)
+def clip_label(start: int, end: int | None) -> str:
+    """Return "1:23" for a moment, "1:23–1:45" for a clip."""
+    if end is None:
+        return format_timecode(start)
+    return f"{format_timecode(start)}\u2013{format_timecode(end)}"
+
+
+def timecode_link(
+    ref: VideoRef, seconds: int, *, end: int | None = None, mode: str = "page", label: str = ""
+) -> str:
+    """Return a link to ref at seconds: a deep link, which player.js turns into a seek.
+
+    With an end it is a clip: the player stops there (by its URL where the provider allows,
+    else clips.js pauses it); without JavaScript it is still a deep link to the start.
+    """
+    label = label or clip_label(seconds, end)
     watch_url = ref.watch_url(start=seconds)
     if mode == "feed":
         return format_html('<a href="{}">{}</a>', watch_url, label)
+    if end is None:
+        return format_html(
+            '<a class="timecode" href="{}" data-video-key="{}" data-start="{}" '
+            'data-player-url="{}">{}</a>',
+            watch_url,
+            ref.key,
+            seconds,
+            ref.player_url(start=seconds),
+            label,
+        )
     return format_html(
-        '<a class="timecode" href="{}" data-video-key="{}" data-start="{}" '
-        'data-player-url="{}">{}</a>',
+        '<a class="timecode clip" href="{}" data-video-key="{}" data-start="{}" data-end="{}" '
+        'data-player-url="{}"><span class="visually-hidden">Clip </span>{}</a>',
         watch_url,
         ref.key,
         seconds,
-        ref.player_url(start=seconds),
+        end,
+        ref.player_url(start=seconds, end=end),
         label,
     )
 
@@ -145,6 +180,7 @@ def render_video(ref: VideoRef, video=None, *, caption: str = "", mode: str = "p
             "provider_label": label,
             "caption": caption,
             "player_url": ref.player_url(),
+            "clip": clip_label(ref.start_seconds or 0, ref.end_seconds) if ref.end_seconds else "",
             "watch_url": ref.watch_url(start=ref.start_seconds),
             "poster": video.poster if video else None,
             "aspect": video.aspect if video else "16x9",

@@ -131,11 +131,51 @@ FILE_URLS = [
     ("https://CDN.Example.com/a.mp4", "https://cdn.example.com/a.mp4", None),
     ("https://cdn.example.com/a.mp4?token=abc", "https://cdn.example.com/a.mp4?token=abc", None),
     ("https://cdn.example.com/a.mp4#t=90", "https://cdn.example.com/a.mp4", 90),
-    ("https://cdn.example.com/a.mp4#t=10,20", "https://cdn.example.com/a.mp4", 10),
     ("https://cdn.example.com/\u00e9.mp4", "https://cdn.example.com/%C3%A9.mp4", None),
     ("https://cdn.example.com:443/a.mp4", "https://cdn.example.com/a.mp4", None),
     ("https://www.youtube.com/static/clip.mp4", "https://www.youtube.com/static/clip.mp4", None),
 ]
+
+# Clips: (url, provider, start_seconds, end_seconds)
+CLIP_URLS = [
+    (f"https://www.youtube.com/watch?v={YT}&t=83&end=105", "youtube", 83, 105),
+    (f"https://youtu.be/{YT}?t=1m23s&end=1m45s", "youtube", 83, 105),
+    (f"https://www.youtube.com/embed/{YT}?start=83&end=105", "youtube", 83, 105),
+    (f"https://www.youtube.com/watch?v={YT}#t=1m23s,1m45s", "youtube", 83, 105),
+    (f"https://www.youtube.com/watch?v={YT}&end=105", "youtube", None, 105),
+    (f"https://www.youtube.com/watch?v={YT}&t=83&end=80", "youtube", 83, None),
+    (f"https://www.youtube.com/watch?v={YT}&t=83&end=soon", "youtube", 83, None),
+    (f"https://vimeo.com/{VIMEO}#t=1m23s,1m45s", "vimeo", 83, 105),
+    (f"https://vimeo.com/{VIMEO}#t=83,105", "vimeo", 83, 105),
+    (f"https://vimeo.com/{VIMEO}#t=105,83", "vimeo", 105, None),
+    ("https://cdn.example.com/a.mp4#t=10,20", "file", 10, 20),
+    ("https://cdn.example.com/a.mp4#t=,20", "file", None, 20),
+    ("https://cdn.example.com/a.mp4#t=10,x", "file", 10, None),
+]
+
+
+@pytest.mark.parametrize(("url", "provider", "start", "end"), CLIP_URLS)
+def test_clip_urls(url, provider, start, end):
+    ref = parse_video_url(url)
+    assert (ref.provider, ref.start_seconds, ref.end_seconds) == (provider, start, end)
+
+
+def test_clip_player_urls_stop_where_they_can():
+    youtube = parse_video_url(f"https://youtu.be/{YT}?t=83&end=105")
+    assert youtube.player_url() == (
+        f"https://www.youtube-nocookie.com/embed/{YT}?autoplay=1&start=83&end=105&enablejsapi=1"
+    )
+    # A plain timecode in the same clip's video plays on: no end unless one is given.
+    assert youtube.player_url(start=10, end=20).endswith("start=10&end=20&enablejsapi=1")
+    assert youtube.player_url(start=200).endswith("start=200&enablejsapi=1")
+    assert youtube.watch_url() == f"https://www.youtube.com/watch?v={YT}&t=83s"
+    file = parse_video_url("https://cdn.example.com/a.mp4#t=10,20")
+    assert file.player_url() == "https://cdn.example.com/a.mp4#t=10,20"
+    assert file.watch_url() == "https://cdn.example.com/a.mp4#t=10"
+    # Vimeo has no end parameter: clips.js pauses it through its postMessage API.
+    vimeo = parse_video_url(f"https://vimeo.com/{VIMEO}#t=83,105")
+    assert vimeo.player_url() == f"https://player.vimeo.com/video/{VIMEO}?dnt=1&autoplay=1#t=83s"
+
 
 # (url, words the message must contain)
 HOSTILE_URLS = [
