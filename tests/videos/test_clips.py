@@ -15,7 +15,7 @@ def test_a_range_in_the_body_links_the_clip_and_loads_the_stop_script(client, ma
     post = make_post(body="https://youtu.be/dQw4w9WgXcQ\n\nThe reveal [1:23-1:45], then [2:05].")
     html = body_of(client, post)
     assert (
-        '<a class="timecode clip" href="https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=83s" '
+        '<a id="moment-1" class="timecode clip" href="https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=83s" '
         'data-video-key="youtube:dQw4w9WgXcQ" data-start="83" data-end="105" '
         'data-player-url="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1&amp;'
         'start=83&amp;end=105&amp;enablejsapi=1"><span class="visually-hidden">Clip </span>'
