@@ -21,7 +21,7 @@ https://www.youtube.com/watch?v=4JkIs37a2JE
 The set is a bare, bright room: grey floor, white walls, a couch, a few chairs. Jay Kay glides
 across the floor while the furniture drifts past him, and for the first half-minute you assume
 you are watching some kind of moving-walkway trick. You are not. The floor never moves. The
-*walls* do.
+*walls* do. Watch the couch in [0:44-0:58]: it is the walls that carry it away.
 
 The whole room was built so that its walls could be pushed on wheels, with the camera fixed to
 them. Because the frame moves with the walls, the eye takes the walls as the fixed world, and

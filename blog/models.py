@@ -15,6 +15,7 @@ from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from blog import images
 from blog.rendering import BodyTooComplex, check_body, render
+from videos.embed import cites_moments, clip_label, moments_in
 from videos.models import Video
 from videos.services import video_get_or_create_from_url
 
@@ -367,6 +368,7 @@ class Post(models.Model):
             super().save(*args, **kwargs)
             if rendered is not None:
                 self._sync_embedded_videos(rendered.video_urls)
+                self._sync_cited_moments()
 
     def _unique_slug(self) -> str:
         base = slugify(self.title)[:190] or "post"
@@ -377,6 +379,62 @@ class Post(models.Model):
 
     def _sync_embedded_videos(self, urls):
         self.embedded_videos.set([video_get_or_create_from_url(url=url)[0] for url in urls])
+
+    def shot_list(self) -> list:
+        """Return the moments the body cites, with their videos (no query if it cites none)."""
+        if not hasattr(self, "_shot_list"):
+            self._shot_list = (
+                list(self.cited_moments.select_related("video"))
+                if cites_moments(self.body_html)
+                else []
+            )
+        return self._shot_list
+
+    def _sync_cited_moments(self):
+        """Store the timecodes and clips the body cites, so pages need not re-parse bodies."""
+        videos = list(self.embedded_videos.all())
+        attached = self.post_videos.select_related("video").first()
+        fallback = attached.video if attached else None
+        by_key = {video.key: video for video in [*videos, *filter(None, [fallback])]}
+        found = moments_in(self.body_html, videos, fallback=fallback)
+        self.cited_moments.all().delete()
+        CitedMoment.objects.bulk_create(
+            CitedMoment(
+                post=self,
+                video=by_key[moment.video_key],
+                position=position,
+                start_seconds=moment.start_seconds,
+                end_seconds=moment.end_seconds,
+                excerpt=moment.excerpt,
+                anchor=moment.anchor,
+            )
+            for position, moment in enumerate(found)
+            if moment.video_key in by_key
+        )
+
+
+class CitedMoment(models.Model):
+    """A timecode or clip an essay cites, kept when the essay is saved (its shot list)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="cited_moments")
+    video = models.ForeignKey(
+        "videos.Video", on_delete=models.CASCADE, related_name="cited_moments"
+    )
+    position = models.PositiveIntegerField()
+    start_seconds = models.PositiveIntegerField()
+    end_seconds = models.PositiveIntegerField(null=True, blank=True)
+    excerpt = models.TextField(blank=True, help_text="The sentence of the essay around it.")
+    anchor = models.CharField(max_length=40, help_text="The id of the timecode's link.")
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return f"{self.label} in {self.post}"
+
+    @property
+    def label(self) -> str:
+        return clip_label(self.start_seconds, self.end_seconds)
 
 
 class PostVideo(models.Model):

@@ -44,6 +44,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from blog.models import (
+    CitedMoment,
     ContentVersion,
     Image,
     Post,
@@ -230,6 +231,7 @@ def seconds_until_next_publish(version: Version) -> int | None:
 # chapters, images, and users (an author's name).
 WATCHED_MODELS = [
     Post,
+    CitedMoment,
     Tag,
     TaggedPost,
     RetiredPostSlug,

@@ -80,6 +80,36 @@ def video_object(video, fallback_date=None) -> dict:
     return data
 
 
+# Search engines want an end for each key moment; a bare timecode gets this much.
+MOMENT_DEFAULT_LENGTH = 30
+
+
+def video_clips(video, moments) -> list[dict]:
+    """Return schema.org Clips ("key moments") for the moments an essay cites in video."""
+    duration = video.duration_seconds
+    clips, seen = [], set()
+    for moment in moments:
+        start = moment.start_seconds
+        end = moment.end_seconds or start + MOMENT_DEFAULT_LENGTH
+        if duration:
+            if start >= duration:
+                continue
+            end = min(end, duration)
+        if (start, end) in seen:
+            continue
+        seen.add((start, end))
+        clips.append(
+            {
+                "@type": "Clip",
+                "name": moment.excerpt or f"At {moment.label}",
+                "startOffset": start,
+                "endOffset": end,
+                "url": video.ref.watch_url(start=start),
+            }
+        )
+    return clips
+
+
 def post_json_ld(post) -> dict:
     """Return a schema.org BlogPosting for a post, with a VideoObject per video."""
     url = absolute_url(post.get_absolute_url())
@@ -110,7 +140,13 @@ def post_json_ld(post) -> dict:
     videos = post.shown_videos()
     if videos:
         published = post.published_at.date() if post.published_at else None
-        data["video"] = [video_object(video, published) for video in videos]
+        moments = post.shot_list()
+        data["video"] = []
+        for video in videos:
+            entry = video_object(video, published)
+            if clips := video_clips(video, [m for m in moments if m.video_id == video.pk]):
+                entry["hasPart"] = clips
+            data["video"].append(entry)
     return data
 
 

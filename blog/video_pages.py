@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from blog.models import Post
+from blog.models import CitedMoment, Post
 from blog.sitemaps import video_sitemap_entries
+from videos.embed import timecode_link
 
 
 def _with_essays(videos):
@@ -63,6 +64,33 @@ class VideoDetailView(DetailView):
             video_id=self.kwargs["video_id"],
         )
         return _list_essays(video)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cited_moments"] = cited_moments_of(self.object)
+        return context
+
+
+def cited_moments_of(video) -> list[dict]:
+    """Return every moment of video that a published essay cites, in time order.
+
+    One entry per distinct moment (start and end), with a timecode link that seeks this page's
+    player and the essays citing it.
+    """
+    rows = (
+        CitedMoment.objects.filter(video=video, post__in=Post.objects.published())
+        .select_related("post")
+        .only("start_seconds", "end_seconds", "excerpt", "anchor", "post__title", "post__slug")
+        .order_by("start_seconds", "end_seconds", "post__title", "position")
+    )
+    moments: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row.start_seconds, row.end_seconds)
+        if key not in moments:
+            link = timecode_link(video.ref, row.start_seconds, end=row.end_seconds)
+            moments[key] = {"link": link, "citations": []}
+        moments[key]["citations"].append(row)
+    return list(moments.values())
 
 
 @require_safe

@@ -10,10 +10,11 @@ the nearest embedded video before it with today's player URL.
 """
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from html import unescape
 
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.html import escape, format_html
 
 from videos.providers import (
@@ -29,7 +30,9 @@ _PLACEHOLDER = re.compile(r'<closer-video data-key="([^"]*)" data-url="([^"]*)">
 # One pass over sanitized HTML: a placeholder, any other tag, or a run of text. A tag runs to
 # the first ">" outside quotes: bleach leaves ">" unescaped inside attribute values.
 _TOKEN = re.compile(rf"({_PLACEHOLDER.pattern})|(<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)|([^<]+|<)")
-_TIMECODE = re.compile(r"\[([0-9]{1,2}(?::[0-5][0-9]){1,2})\]")
+_CLOCK = r"[0-9]{1,2}(?::[0-5][0-9]){1,2}"
+# "[1:23]" is a moment, "[1:23-1:45]" (hyphen or en dash) a clip that stops at its end.
+_TIMECODE = re.compile(rf"\[({_CLOCK})(?:\s?[-\u2013]\s?({_CLOCK}))?\]")
 # Timecodes inside these stay text: a link in a link is invalid, and code is code.
 _NO_TIMECODES = re.compile(r"<(/?)(a|code|pre)\b", re.IGNORECASE)
 
@@ -52,31 +55,141 @@ def expand_placeholders(html: str, videos, *, mode: str = "page", fallback=None)
     attached one) when the body has no video at all.
     """
     by_key = {video.key: video for video in videos}
-    current = next(
-        filter(
-            None, (_placed(*match.group(1, 2), by_key) for match in _PLACEHOLDER.finditer(html))
-        ),
-        None,
-    )
-    if current is None and fallback is not None:
-        current = (fallback.ref, fallback)
-    out, skip_depth = [], 0
+    current = _first_placed(html, by_key, fallback)
+    if current is not None:
+        current = (replace(current[0], end_seconds=None), current[1])
+    out, skip_depth, clips, counter = [], 0, False, [0]
     for token in _TOKEN.finditer(html):
         placeholder, key, url, tag, text = token.group(1, 2, 3, 4, 5)
         if placeholder:
             found = _placed(key, url, by_key)
             if found is not None:
-                current = found
+                current = (replace(found[0], end_seconds=None), found[1])
+                clips = clips or found[0].end_seconds is not None
                 out.append(render_video(found[0], found[1], mode=mode))
         elif tag:
             if match := _NO_TIMECODES.match(tag):
                 skip_depth = max(0, skip_depth + (-1 if match.group(1) else 1))
             out.append(tag)
         elif current is not None and not skip_depth:
-            out.append(_link_timecodes(text, *current, mode=mode))
+            linked = _link_timecodes(text, *current, mode=mode, counter=counter)
+            clips = clips or 'data-end="' in linked
+            out.append(linked)
         else:
             out.append(text)
+    if clips and mode == "page":
+        # Only pages quoting a clip need the script that stops players at a clip's end.
+        out.append(format_html('<script src="{}" defer></script>', static("closer/clips.js")))
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One timecode or clip an essay cites: which video, when, and what the essay says there."""
+
+    video_key: str
+    start_seconds: int
+    end_seconds: int | None
+    excerpt: str
+    anchor: str
+
+
+# Blocks whose text is "what the essay says there" for the timecodes inside them.
+_BLOCK = re.compile(r"<(/?)(p|li|h[1-6]|blockquote|td|th|dd|dt|figcaption)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+")
+MAX_EXCERPT = 300
+
+
+def cites_moments(html: str) -> bool:
+    """Return whether stored HTML could cite a timecode (a cheap check before any query)."""
+    return _TIMECODE.search(html) is not None
+
+
+def moment_anchor(number: int) -> str:
+    return f"moment-{number}"
+
+
+def moments_in(html: str, videos, *, fallback=None) -> list[Moment]:
+    """Return every timecode and clip cited in stored HTML, with the sentence around each.
+
+    Walks the HTML as expand_placeholders does, so moment N here is the link that carries
+    id="moment-N" on the page.
+    """
+    by_key = {video.key: video for video in videos}
+    current = _first_placed(html, by_key, fallback)
+    moments, pending, block, skip_depth, number = [], [], [], 0, 0
+
+    def close_block():
+        text = "".join(block)
+        for key, start, end, anchor, at in pending:
+            moments.append(Moment(key, start, end, _sentence_at(text, at), anchor))
+        pending.clear()
+        block.clear()
+
+    for token in _TOKEN.finditer(html):
+        placeholder, key, url, tag, text = token.group(1, 2, 3, 4, 5)
+        if placeholder:
+            close_block()
+            if (found := _placed(key, url, by_key)) is not None:
+                current = found
+        elif tag:
+            if _BLOCK.match(tag):
+                close_block()
+            if match := _NO_TIMECODES.match(tag):
+                skip_depth = max(0, skip_depth + (-1 if match.group(1) else 1))
+        else:
+            text = unescape(text)
+            if current is not None and not skip_depth:
+                ref, video = current
+                duration = video.duration_seconds if video else None
+                offset = sum(len(piece) for piece in block)
+                for match in _TIMECODE.finditer(text):
+                    number += 1
+                    start, end = _range(match, duration)
+                    if start is not None:
+                        at = offset + match.start()
+                        pending.append((ref.key, start, end, moment_anchor(number), at))
+            block.append(text)
+    close_block()
+    return moments
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """Return the sentence of text around position at, as plain squeezed text."""
+    begin = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() >= at:
+            text = text[begin : match.start()]
+            break
+        begin = match.end()
+    else:
+        text = text[begin:]
+    sentence = " ".join(_TIMECODE.sub(lambda m: m.group(0)[1:-1], text).split())
+    if len(sentence) > MAX_EXCERPT:
+        sentence = sentence[: MAX_EXCERPT - 1].rstrip() + "\u2026"
+    return sentence
+
+
+def _range(match, duration) -> tuple[int | None, int | None]:
+    """Return (start, end) for a timecode match, (None, None) if it is not a usable moment."""
+    seconds, end = (parse_timecode(group) if group else None for group in match.group(1, 2))
+    if seconds is None or (duration and seconds > duration):
+        return None, None
+    if match.group(2) and (end is None or end <= seconds or (duration and end > duration)):
+        return None, None
+    return seconds, end
+
+
+def _first_placed(html: str, by_key: dict, fallback):
+    found = next(
+        filter(
+            None, (_placed(*match.group(1, 2), by_key) for match in _PLACEHOLDER.finditer(html))
+        ),
+        None,
+    )
+    if found is None and fallback is not None:
+        found = (fallback.ref, fallback)
+    return found
 
 
 def _placed(key: str, url: str, by_key: dict):
@@ -89,31 +202,67 @@ def _placed(key: str, url: str, by_key: dict):
     return _with_stored(ref, video), video
 
 
-def _link_timecodes(text: str, ref: VideoRef, video, *, mode: str) -> str:
+def _link_timecodes(text: str, ref: VideoRef, video, *, mode: str, counter: list) -> str:
+    duration = video.duration_seconds if video else None
+
     def replace_one(match):
-        seconds = parse_timecode(match.group(1))
-        if seconds is None or (
-            video and video.duration_seconds and seconds > video.duration_seconds
-        ):
+        # Every bracketed timecode is numbered, linked or not, as in moments_in.
+        counter[0] += 1
+        seconds, end = _range(match, duration)
+        if seconds is None:
             return match.group(0)
-        return timecode_link(ref, seconds, mode=mode)
+        anchor = moment_anchor(counter[0]) if mode == "page" else ""
+        return timecode_link(ref, seconds, end=end, mode=mode, anchor=anchor)
 
     return _TIMECODE.sub(replace_one, text)
 
 
-def timecode_link(ref: VideoRef, seconds: int, *, mode: str = "page", label: str = "") -> str:
-    """Return a link to ref at seconds: a deep link, which player.js turns into a seek."""
-    label = label or format_timecode(seconds)
+def clip_label(start: int, end: int | None) -> str:
+    """Return "1:23" for a moment, "1:23–1:45" for a clip."""
+    if end is None:
+        return format_timecode(start)
+    return f"{format_timecode(start)}\u2013{format_timecode(end)}"
+
+
+def timecode_link(
+    ref: VideoRef,
+    seconds: int,
+    *,
+    end: int | None = None,
+    mode: str = "page",
+    label: str = "",
+    anchor: str = "",
+) -> str:
+    """Return a link to ref at seconds: a deep link, which player.js turns into a seek.
+
+    With an end it is a clip: the player stops there (by its URL where the provider allows,
+    else clips.js pauses it); without JavaScript it is still a deep link to the start.
+    """
+    label = label or clip_label(seconds, end)
     watch_url = ref.watch_url(start=seconds)
     if mode == "feed":
         return format_html('<a href="{}">{}</a>', watch_url, label)
+    id_attribute = format_html(' id="{}"', anchor) if anchor else ""
+    if end is None:
+        return format_html(
+            '<a{} class="timecode" href="{}" data-video-key="{}" data-start="{}" '
+            'data-player-url="{}">{}</a>',
+            id_attribute,
+            watch_url,
+            ref.key,
+            seconds,
+            ref.player_url(start=seconds),
+            label,
+        )
     return format_html(
-        '<a class="timecode" href="{}" data-video-key="{}" data-start="{}" '
-        'data-player-url="{}">{}</a>',
+        '<a{} class="timecode clip" href="{}" data-video-key="{}" data-start="{}" data-end="{}" '
+        'data-player-url="{}"><span class="visually-hidden">Clip </span>{}</a>',
+        id_attribute,
         watch_url,
         ref.key,
         seconds,
-        ref.player_url(start=seconds),
+        end,
+        ref.player_url(start=seconds, end=end),
         label,
     )
 
@@ -145,6 +294,7 @@ def render_video(ref: VideoRef, video=None, *, caption: str = "", mode: str = "p
             "provider_label": label,
             "caption": caption,
             "player_url": ref.player_url(),
+            "clip": clip_label(ref.start_seconds or 0, ref.end_seconds) if ref.end_seconds else "",
             "watch_url": ref.watch_url(start=ref.start_seconds),
             "poster": video.poster if video else None,
             "aspect": video.aspect if video else "16x9",

@@ -154,7 +154,7 @@ class TestTimecodes:
 
     def links(self, html):
         return re.findall(
-            r'<a class="timecode" href="([^"]+)" data-video-key="([^"]+)" data-start="(\d+)" data-player-url="([^"]+)">([^<]+)</a>',
+            r'<a(?: id="moment-\d+")? class="timecode" href="([^"]+)" data-video-key="([^"]+)" data-start="(\d+)" data-player-url="([^"]+)">([^<]+)</a>',
             html,
         )
 

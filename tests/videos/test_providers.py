@@ -70,6 +70,13 @@ YOUTUBE_URLS = [
     (f"https://www.youtube.com/v/{YT}", YT, None, None),
     (f"https://www.youtube.com/e/{YT}", YT, None, None),
     ("https://www.youtube.com/watch?v=a_b-C1d2E3f", "a_b-C1d2E3f", None, None),
+    (f"https://www.youtube.com/watch?v={YT}&t=1m40", YT, 100, None),
+    (f"https://www.youtube.com/watch?v={YT}&list={PLAYLIST}&t=1m40", YT, 100, PLAYLIST),
+    (f"https://www.youtube.com/watch?t=1h2m3&list={PLAYLIST}&v={YT}", YT, 3723, PLAYLIST),
+    (f"https://youtu.be/{YT}?t=2m5", YT, 125, None),
+    (f"https://m.youtube.com/#/watch?v={YT}", YT, None, None),
+    (f"https://m.youtube.com/#/watch?v={YT}&t=1m40", YT, 100, None),
+    (f"https://m.youtube.com/details?v={YT}", YT, None, None),
 ]
 
 # (url, video_id, start_seconds, private_hash)
@@ -91,6 +98,10 @@ VIMEO_URLS = [
     (f"https://vimeo.com/{VIMEO}#t=90", VIMEO, 90, None),
     (f"https://vimeo.com/{VIMEO}/{HASH}#t=90s", VIMEO, 90, HASH),
     ("https://vimeo.com/1", "1", None, None),
+    (f"https://vimeo.com/essayist/review/{VIMEO}/5c2bd4e7a1", VIMEO, None, None),
+    (f"https://vimeo.com/user12345/review/{VIMEO}/NOT-a-hash_xyz", VIMEO, None, None),
+    (f"https://vimeo.com/manage/{VIMEO}/general", VIMEO, None, None),
+    (f"https://vimeo.com/manage/videos/{VIMEO}", VIMEO, None, None),
 ]
 
 # (url, video_id, start_seconds)
@@ -120,11 +131,51 @@ FILE_URLS = [
     ("https://CDN.Example.com/a.mp4", "https://cdn.example.com/a.mp4", None),
     ("https://cdn.example.com/a.mp4?token=abc", "https://cdn.example.com/a.mp4?token=abc", None),
     ("https://cdn.example.com/a.mp4#t=90", "https://cdn.example.com/a.mp4", 90),
-    ("https://cdn.example.com/a.mp4#t=10,20", "https://cdn.example.com/a.mp4", 10),
     ("https://cdn.example.com/\u00e9.mp4", "https://cdn.example.com/%C3%A9.mp4", None),
     ("https://cdn.example.com:443/a.mp4", "https://cdn.example.com/a.mp4", None),
     ("https://www.youtube.com/static/clip.mp4", "https://www.youtube.com/static/clip.mp4", None),
 ]
+
+# Clips: (url, provider, start_seconds, end_seconds)
+CLIP_URLS = [
+    (f"https://www.youtube.com/watch?v={YT}&t=83&end=105", "youtube", 83, 105),
+    (f"https://youtu.be/{YT}?t=1m23s&end=1m45s", "youtube", 83, 105),
+    (f"https://www.youtube.com/embed/{YT}?start=83&end=105", "youtube", 83, 105),
+    (f"https://www.youtube.com/watch?v={YT}#t=1m23s,1m45s", "youtube", 83, 105),
+    (f"https://www.youtube.com/watch?v={YT}&end=105", "youtube", None, 105),
+    (f"https://www.youtube.com/watch?v={YT}&t=83&end=80", "youtube", 83, None),
+    (f"https://www.youtube.com/watch?v={YT}&t=83&end=soon", "youtube", 83, None),
+    (f"https://vimeo.com/{VIMEO}#t=1m23s,1m45s", "vimeo", 83, 105),
+    (f"https://vimeo.com/{VIMEO}#t=83,105", "vimeo", 83, 105),
+    (f"https://vimeo.com/{VIMEO}#t=105,83", "vimeo", 105, None),
+    ("https://cdn.example.com/a.mp4#t=10,20", "file", 10, 20),
+    ("https://cdn.example.com/a.mp4#t=,20", "file", None, 20),
+    ("https://cdn.example.com/a.mp4#t=10,x", "file", 10, None),
+]
+
+
+@pytest.mark.parametrize(("url", "provider", "start", "end"), CLIP_URLS)
+def test_clip_urls(url, provider, start, end):
+    ref = parse_video_url(url)
+    assert (ref.provider, ref.start_seconds, ref.end_seconds) == (provider, start, end)
+
+
+def test_clip_player_urls_stop_where_they_can():
+    youtube = parse_video_url(f"https://youtu.be/{YT}?t=83&end=105")
+    assert youtube.player_url() == (
+        f"https://www.youtube-nocookie.com/embed/{YT}?autoplay=1&start=83&end=105&enablejsapi=1"
+    )
+    # A plain timecode in the same clip's video plays on: no end unless one is given.
+    assert youtube.player_url(start=10, end=20).endswith("start=10&end=20&enablejsapi=1")
+    assert youtube.player_url(start=200).endswith("start=200&enablejsapi=1")
+    assert youtube.watch_url() == f"https://www.youtube.com/watch?v={YT}&t=83s"
+    file = parse_video_url("https://cdn.example.com/a.mp4#t=10,20")
+    assert file.player_url() == "https://cdn.example.com/a.mp4#t=10,20"
+    assert file.watch_url() == "https://cdn.example.com/a.mp4#t=10"
+    # Vimeo has no end parameter: clips.js pauses it through its postMessage API.
+    vimeo = parse_video_url(f"https://vimeo.com/{VIMEO}#t=83,105")
+    assert vimeo.player_url() == f"https://player.vimeo.com/video/{VIMEO}?dnt=1&autoplay=1#t=83s"
+
 
 # (url, words the message must contain)
 HOSTILE_URLS = [
@@ -177,6 +228,12 @@ HOSTILE_URLS = [
     (f"https://www.youtube.com/playlist?list={PLAYLIST}", "YouTube playlist"),
     ("https://www.youtube.com/embed/live_stream?channel=UC38IQsAvIsxxjztdMZQtwHA", "YouTube"),
     ("https://vimeo.com/channels/staffpicks", "Vimeo link does not point to a single video"),
+    ("https://vimeo.com/user/review/76979871", "Vimeo link does not point to a single video"),
+    ("https://vimeo.com/user/review/abc/5c2bd4e7a1", "Vimeo link does not point"),
+    ("https://vimeo.com/manage/abc/general", "Vimeo link does not point to a single video"),
+    ("https://www.youtube.com/#/watch?v=dQw4w9WgXcQ", "YouTube link does not point"),
+    ("https://m.youtube.com/#/channel/UC38IQsAvIsxxjztdMZQtwHA", "YouTube link does not point"),
+    ("https://www.youtube.com/details?v=dQw4w9WgXcQ", "YouTube link does not point"),
     ("https://vimeo.com/", "Vimeo link does not point to a single video"),
     ("https://vimeo.com/1234567890123", "Vimeo link does not point to a single video"),
     ("https://vimeo.com/76979871/NOT-A-HASH", "private hash"),
@@ -503,6 +560,11 @@ TIMECODES = [
     ("2h", 7200),
     ("1h2m3s", 3723),
     ("1h3s", 3603),
+    ("1m40", 100),
+    ("1h2m3", 3723),
+    ("0m5", 5),
+    ("1m75", None),
+    ("1m400", None),
     ("1:30", 90),
     ("0:05", 5),
     ("90:00", 5400),

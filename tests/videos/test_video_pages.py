@@ -119,9 +119,9 @@ class TestDetail:
         assert "Virtual Insanity" not in client.get("/videos/").content.decode()
 
     def test_query_count(self, client, site, django_assert_max_num_queries):
-        # video, inline posts, attaching posts, chapters
+        # video, inline posts, attaching posts, chapters, the moments essays cite
         # +1: the content version read by blog.page_cache for every anonymous reader page
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(6):
             assert client.get(site["inline"].get_absolute_url()).status_code == 200
 
 

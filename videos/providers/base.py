@@ -69,6 +69,8 @@ class VideoRef:
     provider: str
     video_id: str
     start_seconds: int | None = None
+    # A clip's end, from URLs such as "?t=83&end=105" or "#t=83,105"; always after the start.
+    end_seconds: int | None = None
     private_hash: str | None = None
     playlist_id: str | None = None
     source_url: str | None = None
@@ -93,9 +95,14 @@ class VideoRef:
         """Return the provider's public page for the video."""
         return get_provider(self.provider).watch_url(self, start=start)
 
-    def player_url(self, *, start: int | None = None) -> str:
-        """Return the autoplaying player URL that a press on play loads."""
-        return get_provider(self.provider).player_url(self, start=start)
+    def player_url(self, *, start: int | None = None, end: int | None = None) -> str:
+        """Return the autoplaying player URL that a press on play loads (to end, if given)."""
+        return get_provider(self.provider).player_url(self, start=start, end=end)
+
+    def effective_end(self, end: int | None = None, *, start: int | None = None) -> int | None:
+        """Return end if given, else the URL's end; None unless it comes after the start."""
+        value = self.end_seconds if end is None else end
+        return value if value and value > (self.effective_start(start) or 0) else None
 
     def effective_start(self, start: int | None = None) -> int | None:
         """Return start if given, else the start in the URL; None for zero or less."""
@@ -130,8 +137,12 @@ class Provider:
         """Return the public page URL for ref."""
         raise NotImplementedError
 
-    def player_url(self, ref: VideoRef, *, start: int | None = None) -> str:
-        """Return the URL loaded when the reader presses play (autoplaying, seekable)."""
+    def player_url(self, ref: VideoRef, *, start: int | None = None, end: int | None = None) -> str:
+        """Return the URL loaded when the reader presses play (autoplaying, seekable).
+
+        Providers whose player URL cannot say where to stop ignore end: static/closer/clips.js
+        stops those players through their postMessage API.
+        """
         return self.embed_url(ref, autoplay=True, start=start)
 
     def poster_url(self, ref: VideoRef) -> str | None:
@@ -169,6 +180,26 @@ def first_start(*candidates: str | None) -> int | None:
     return None
 
 
+def time_range(value: str | None) -> tuple[int | None, int | None]:
+    """Return (start, end) for "83", "1m23s,1m45s" or "83,105" (media-fragment style)."""
+    if value is None:
+        return None, None
+    start_text, _, end_text = value.partition(",")
+    start, end = parse_timecode(start_text) or None, parse_timecode(end_text) or None
+    if end is not None and end <= (start or 0):
+        end = None
+    return start, end
+
+
+def clip_end(start: int | None, *candidates: str | None) -> int | None:
+    """Return the first candidate that is a timecode after start, in seconds."""
+    for candidate in candidates:
+        seconds = parse_timecode(candidate) if candidate is not None else None
+        if seconds and seconds > (start or 0):
+            return seconds
+    return None
+
+
 def with_query(base: str, params: dict[str, object]) -> str:
     """Append the non-None params to base as a query string."""
     present = {key: value for key, value in params.items() if value is not None}
@@ -178,11 +209,13 @@ def with_query(base: str, params: dict[str, object]) -> str:
 # [0-9] rather than \d: \d also matches non-ASCII digits, which int() happily accepts.
 _SECONDS = re.compile(r"[0-9]{1,6}")
 _UNITS = re.compile(r"(?:([0-9]{1,4})h)?(?:([0-9]{1,5})m)?(?:([0-9]{1,6})s)?")
+# "1m40" and "1h2m3": units with the seconds' "s" left off, as YouTube's own share links allow.
+_UNITS_BARE = re.compile(r"(?:([0-9]{1,4})h)?([0-9]{1,5})m([0-5]?[0-9])")
 _CLOCK = re.compile(r"(?:([0-9]{1,4}):([0-5][0-9])|([0-9]{1,5})):([0-5][0-9])")
 
 
 def parse_timecode(text: str) -> int | None:
-    """Return seconds for "90", "90s", "1m30s", "1h2m3s", "1:30" or "1:02:03", else None."""
+    """Return seconds for "90", "90s", "1m30s", "1m30", "1h2m3s", "1:30" or "1:02:03", else None."""
     if not isinstance(text, str):
         return None
     text = text.strip().lower()
@@ -191,6 +224,9 @@ def parse_timecode(text: str) -> int | None:
     if _SECONDS.fullmatch(text):
         return int(text)
     if match := _UNITS.fullmatch(text):
+        hours, minutes, seconds = (int(group or 0) for group in match.groups())
+        return hours * 3600 + minutes * 60 + seconds
+    if match := _UNITS_BARE.fullmatch(text):
         hours, minutes, seconds = (int(group or 0) for group in match.groups())
         return hours * 3600 + minutes * 60 + seconds
     if match := _CLOCK.fullmatch(text):

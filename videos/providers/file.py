@@ -8,9 +8,9 @@ from videos.providers.base import (
     Provider,
     UnsupportedVideoURL,
     VideoRef,
-    first_start,
     query_value,
     register,
+    time_range,
 )
 
 URL_SAFE = "/%:@!$&'()*+,;=-._~?"
@@ -42,12 +42,22 @@ class VideoFile(Provider):
             source_url += f"?{quote(url.query, safe=URL_SAFE)}"
         # Hash the address so equal files share one id, whatever their URL length.
         video_id = hashlib.sha256(source_url.encode()).hexdigest()[:16]
-        # Media fragments may give a range ("t=10,20"); only its start matters here.
-        start = first_start((query_value(url.fragment, "t") or "").split(",")[0])
-        return VideoRef(self.name, video_id, start_seconds=start, source_url=source_url)
+        # Media fragments may give a range ("t=10,20"): a clip.
+        start, end = time_range(query_value(url.fragment, "t"))
+        return VideoRef(
+            self.name, video_id, start_seconds=start, end_seconds=end, source_url=source_url
+        )
 
     def embed_url(self, ref: VideoRef, *, autoplay: bool = False, start: int | None = None) -> str:
         return _with_time(ref.source_url, ref.effective_start(start))
+
+    def player_url(self, ref: VideoRef, *, start: int | None = None, end: int | None = None) -> str:
+        # A media fragment range ("#t=10,20") makes the browser pause at its end by itself.
+        start = ref.effective_start(start)
+        end = ref.effective_end(end, start=start)
+        if end:
+            return f"{ref.source_url}#t={start or 0},{end}"
+        return _with_time(ref.source_url, start)
 
     def watch_url(self, ref: VideoRef, *, start: int | None = None) -> str:
         return _with_time(ref.source_url, ref.effective_start(start))

@@ -7,10 +7,10 @@ from videos.providers.base import (
     Provider,
     UnsupportedVideoURL,
     VideoRef,
-    first_start,
     path_segments,
     query_value,
     register,
+    time_range,
     with_query,
 )
 
@@ -36,8 +36,10 @@ class Vimeo(Provider):
         private_hash = private_hash or query_value(url.query, "h")
         if private_hash is not None and not PRIVATE_HASH.fullmatch(private_hash):
             raise UnsupportedVideoURL("The private hash in this Vimeo link is not valid.")
-        start = first_start(query_value(url.fragment, "t"))
-        return VideoRef(self.name, video_id, start_seconds=start, private_hash=private_hash)
+        start, end = time_range(query_value(url.fragment, "t"))
+        return VideoRef(
+            self.name, video_id, start_seconds=start, end_seconds=end, private_hash=private_hash
+        )
 
     @staticmethod
     def _id_and_hash(host: str, segments: list[str]) -> tuple[str | None, str | None]:
@@ -54,6 +56,14 @@ class Vimeo(Provider):
             case ["channels", name, video_id] if SLUG.fullmatch(name):
                 return video_id, None
             case ["groups", name, "videos", video_id] if SLUG.fullmatch(name):
+                return video_id, None
+            # Review pages carry a review token, which is not the unlisted hash: leave it out.
+            case [user, "review", video_id, _token] if SLUG.fullmatch(user):
+                return video_id, None
+            # The owner's settings pages: manage/ID, manage/ID/general, manage/videos/ID.
+            case ["manage", video_id] | ["manage", "videos", video_id]:
+                return video_id, None
+            case ["manage", video_id, tab] if SLUG.fullmatch(tab):
                 return video_id, None
             case ["showcase" | "album", number, "video", video_id] if VIDEO_ID.fullmatch(number):
                 return video_id, None

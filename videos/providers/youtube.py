@@ -1,16 +1,18 @@
 """YouTube: watch pages, youtu.be short links, embeds, Shorts and live streams."""
 
 import re
-from urllib.parse import SplitResult
+from urllib.parse import SplitResult, urlsplit
 
 from videos.providers.base import (
     Provider,
     UnsupportedVideoURL,
     VideoRef,
+    clip_end,
     first_start,
     path_segments,
     query_value,
     register,
+    time_range,
     with_query,
 )
 
@@ -42,6 +44,10 @@ class YouTube(Provider):
     frame_origins = ("https://www.youtube-nocookie.com",)
 
     def parse(self, url: SplitResult) -> VideoRef | None:
+        if url.hostname == "m.youtube.com" and url.path in ("", "/") and url.fragment[:1] == "/":
+            # The old mobile site kept its page in the fragment: m.youtube.com/#/watch?v=ID.
+            inner = urlsplit(url.fragment)
+            url = url._replace(path=inner.path, query=inner.query, fragment=inner.fragment)
         segments = path_segments(url.path)
         playlist_id = query_value(url.query, "list")
         if segments in (["playlist"], ["embed", "videoseries"]):
@@ -51,7 +57,7 @@ class YouTube(Provider):
             )
         if url.hostname == "youtu.be":
             video_id = segments[0] if len(segments) == 1 else None
-        elif segments == ["watch"]:
+        elif segments == ["watch"] or (url.hostname == "m.youtube.com" and segments == ["details"]):
             video_id = query_value(url.query, "v")
         elif len(segments) == 2 and segments[0] in ID_PATHS:
             video_id = segments[1]
@@ -62,12 +68,15 @@ class YouTube(Provider):
         if playlist_id is not None and not PLAYLIST_ID.fullmatch(playlist_id):
             # Short pseudo-lists ("WL", "LL") only make sense to their owner; drop them.
             playlist_id = None
-        start = first_start(
-            query_value(url.query, "t"),
-            query_value(url.query, "start"),
-            query_value(url.fragment, "t"),
+        fragment_start, fragment_end = time_range(query_value(url.fragment, "t"))
+        start = first_start(query_value(url.query, "t"), query_value(url.query, "start"))
+        start = start or fragment_start
+        end = clip_end(start, query_value(url.query, "end"))
+        if end is None and fragment_end and fragment_end > (start or 0):
+            end = fragment_end
+        return VideoRef(
+            self.name, video_id, start_seconds=start, end_seconds=end, playlist_id=playlist_id
         )
-        return VideoRef(self.name, video_id, start_seconds=start, playlist_id=playlist_id)
 
     def embed_url(self, ref: VideoRef, *, autoplay: bool = False, start: int | None = None) -> str:
         params = {
@@ -77,10 +86,12 @@ class YouTube(Provider):
         }
         return with_query(f"https://www.youtube-nocookie.com/embed/{ref.video_id}", params)
 
-    def player_url(self, ref: VideoRef, *, start: int | None = None) -> str:
+    def player_url(self, ref: VideoRef, *, start: int | None = None, end: int | None = None) -> str:
         # enablejsapi lets player.js seek the loaded player with postMessage (timecode links)
-        # without loading YouTube's IFrame API script.
-        return f"{self.embed_url(ref, autoplay=True, start=start)}&enablejsapi=1"
+        # without loading YouTube's IFrame API script. YouTube stops at `end` by itself.
+        url = self.embed_url(ref, autoplay=True, start=start)
+        end = ref.effective_end(end, start=start)
+        return f"{url}&end={end}&enablejsapi=1" if end else f"{url}&enablejsapi=1"
 
     def watch_url(self, ref: VideoRef, *, start: int | None = None) -> str:
         seconds = ref.effective_start(start)
