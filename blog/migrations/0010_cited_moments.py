@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0006_content_version'),
+        ('blog', '0009_author_profiles'),
         ('videos', '0004_background_fetch'),
     ]
 
