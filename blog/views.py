@@ -48,7 +48,7 @@ class PostDetailView(DetailView):
         published = Post.objects.published()
         if post.is_published:
             context["previous_post"], context["next_post"] = published.neighbours_of(post)
-        context["related_posts"] = list(published.related_to(post, limit=RELATED_POSTS))
+        context["related_posts"] = published.related_to(post, limit=RELATED_POSTS)
         context["social"] = seo.post_social(post)
         context["json_ld"] = seo.json_ld_script(seo.post_json_ld(post))
         return context
