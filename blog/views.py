@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 from blog import search as post_search
 from blog import seo
 from blog.models import Post, Tag
+from blog.periods import MonthOf
 from blog.tag_selection import TagSelection
 
 RELATED_POSTS = 3
@@ -129,7 +129,7 @@ def archive_index(request):
     """Every month with published posts, newest first, with how many posts each has."""
     months = (
         Post.objects.published()
-        .annotate(month=TruncMonth("published_at"))
+        .annotate(month=MonthOf("published_at"))
         .order_by()
         .values("month")
         .annotate(post_count=Count("pk"))
