@@ -162,6 +162,17 @@ class PostQuerySet(models.QuerySet):
             ),
         )
 
+    @staticmethod
+    def with_body_images(posts) -> list:
+        """Return posts as a list, each with ``body_images``: the library images its body
+        places, fetched for all of them in one query (none when no body places one)."""
+        posts = list(posts)
+        ids = set().union(*(images.placeholder_ids(post.body_html) for post in posts))
+        found = Image.objects.in_bulk(ids) if ids else {}
+        for post in posts:
+            post.body_images = found
+        return posts
+
     def shown_videos(self):
         """Return the videos these posts show, inline or attached (a Video queryset)."""
         # A subquery of ids, so a video shown inline and attached is still one row.

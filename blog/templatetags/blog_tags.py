@@ -29,7 +29,11 @@ def post_body(post, mode="page"):
         mode=mode,
         fallback=attached[0].video if attached else None,
     )
-    return mark_safe(images.expand_placeholders(html, Image.objects.all(), mode=mode))
+    # A listing of full bodies (feeds) fetched every body's images at once: body_images.
+    library = getattr(post, "body_images", None)
+    if library is None:
+        library = Image.objects.all()
+    return mark_safe(images.expand_placeholders(html, library, mode=mode))
 
 
 @register.simple_tag
