@@ -175,12 +175,13 @@ class PostQuerySet(models.QuerySet):
 
     def shown_videos(self):
         """Return the videos these posts show, inline or attached (a Video queryset)."""
-        # A subquery of ids, so a video shown inline and attached is still one row.
+        # Two plain id lists read off the link tables, so a video shown inline and attached is
+        # still one row; an OR over two outer joins made SQLite join every video to both
+        # tables (0.3 s per query at 20,000 videos).
         posts = self.values("pk")
-        shown = Video.objects.filter(
-            models.Q(embedding_posts__in=posts) | models.Q(attached_posts__in=posts)
-        ).values("pk")
-        return Video.objects.filter(pk__in=shown)
+        inline = Post.embedded_videos.through.objects.filter(post__in=posts).values("video_id")
+        attached = PostVideo.objects.filter(post__in=posts).values("video_id")
+        return Video.objects.filter(models.Q(pk__in=inline) | models.Q(pk__in=attached))
 
     def for_cards(self):
         """Return posts with only what a link card shows (title, address, date, excerpt, image)."""
