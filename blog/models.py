@@ -18,6 +18,8 @@ from videos.models import Video
 from videos.services import video_get_or_create_from_url
 
 EXCERPT_WORDS = 40
+# How much of the stored body a summary reads: 40 words of prose fit many times over.
+SUMMARY_SOURCE_CHARS = 4000
 WORDS_PER_MINUTE = 230
 
 
@@ -372,8 +374,16 @@ class Post(models.Model):
         """Return the excerpt, or the first words of the body: plain text, for templates to escape."""
         if self.excerpt.strip():
             return self.excerpt.strip()
+        # Only the head of the body: strip_tags parses in Python, and a card needs 40 words,
+        # not 1,200 (10 cards per listing). Cut before a tag, never inside one.
+        head = self.body_html
+        if len(head) > SUMMARY_SOURCE_CHARS:
+            head = head[:SUMMARY_SOURCE_CHARS]
+            head = head[: head.rfind("<")] if head.rfind("<") > head.rfind(">") else head
         # strip_tags keeps entities ("Tom &amp; Jerry"); the template would escape them again.
-        text = html.unescape(strip_tags(self.body_html))
+        text = html.unescape(strip_tags(head))
+        if head is not self.body_html and len(text.split()) <= EXCERPT_WORDS:
+            text = html.unescape(strip_tags(self.body_html))  # a head of markup: read it all
         return Truncator(text).words(EXCERPT_WORDS, truncate=" …")
 
     def clean(self):

@@ -158,3 +158,14 @@ def test_related_weighs_each_tags_newest_taggings_so_a_rare_tag_still_counts(
     assert draft not in related
     # Card fields only: the bodies are never read for a link.
     assert "body_html" in related[0].get_deferred_fields()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lead", ["", "<b>" * 1500])  # a head of markup reads the whole body
+def test_summary_of_a_long_body_is_its_first_words(make_post, lead):
+    words = " ".join(f"w{n}" for n in range(3000))
+    post = make_post(body="")
+    post.body_html = f"<p>{lead}Tom &amp; Jerry {words}</p>"
+    summary = post.summary
+    assert summary.startswith("Tom & Jerry w0 w1") and summary.endswith(" w36 …")  # 40 words
+    assert "<" not in summary
