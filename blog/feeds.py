@@ -73,7 +73,8 @@ class PostFeed(Feed):
         return Post.objects.published()
 
     def items(self, obj=None):
-        return self.posts(obj).for_reading().order_by("-published_at", "-pk")[:FEED_ITEMS]
+        posts = self.posts(obj).for_reading().order_by("-published_at", "-pk")[:FEED_ITEMS]
+        return Post.objects.with_body_images(posts)
 
     def item_title(self, post):
         return post.title

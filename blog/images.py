@@ -104,15 +104,21 @@ def image_thumbnail_url(image) -> str:
 _PLACEHOLDER = re.compile(r'<closer-image data-id="(\d+)"></closer-image>')
 
 
-def expand_placeholders(html: str, images, *, mode: str = "page") -> str:
-    """Replace ``<closer-image>`` placeholders with figures from images (a queryset, one query).
+def placeholder_ids(html: str) -> set[int]:
+    """Return the ids of the library images a stored body places."""
+    return {int(i) for i in _PLACEHOLDER.findall(html)}
 
-    The queryset is only evaluated when the body has placeholders.
+
+def expand_placeholders(html: str, images, *, mode: str = "page") -> str:
+    """Replace ``<closer-image>`` placeholders with figures from images.
+
+    images is a queryset (evaluated with one query, only when the body has placeholders) or
+    a dict of images by id already fetched for several bodies (``body_images_prefetch``).
     """
-    ids = {int(i) for i in _PLACEHOLDER.findall(html)}
+    ids = placeholder_ids(html)
     if not ids:
         return html
-    found = images.in_bulk(ids)
+    found = images if isinstance(images, dict) else images.in_bulk(ids)
 
     def replace(match):
         image = found.get(int(match.group(1)))

@@ -19,6 +19,7 @@ Call ``content_version_bump()`` after any write the signals below cannot see (``
 raw SQL); register a new model readers see with ``watch_model()``.
 """
 
+import contextvars
 import hashlib
 import logging
 import re
@@ -63,6 +64,19 @@ READER_NAMESPACES = frozenset({"blog", "videos"})
 VERSION_PK = 1
 # Django's GZipMiddleware compresses exactly when this matches: the cache keys on the same test.
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+# The version this anonymous request was checked against, for caches of parts of a page
+# (blog.body_cache) to key on; None for staff, previews and requests outside the readers' pages.
+_request_version: contextvars.ContextVar = contextvars.ContextVar(
+    "closer_request_version", default=None
+)
+
+
+def request_generation() -> int | None:
+    """Return the content generation the current anonymous reader request was served at."""
+    version = _request_version.get()
+    return None if version is None else version.generation
 
 
 @dataclass(frozen=True)
@@ -375,7 +389,11 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        token = _request_version.set(None)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_version.reset(token)
         state = getattr(request, "_page_cache", None)
         if state is None:
             return response
@@ -403,6 +421,7 @@ class PageCacheMiddleware:
             request._page_cache = "private"
             return None
         version = current_version()
+        _request_version.set(version)
         key = page_key(request, version)
         if self._is_unchanged(request, version):
             request._page_cache = (version, key, True)

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Count, Max, Prefetch
-from django.db.models.functions import TruncMonth, TruncYear
 from django.urls import reverse
 
 from blog.models import Post, PostVideo, Tag, author_profile_for
+from blog.periods import MonthOf, YearOf
 from videos.models import FLAGGED, Video
 
 # Google's limits for <video:description> and <video:duration>.
@@ -37,7 +37,8 @@ class PostSitemap(SiteSitemap):
     priority = 0.8
 
     def items(self):
-        return Post.objects.published().order_by("-published_at", "pk")
+        # Only what an entry shows: a 10,000-essay sitemap must not carry 10,000 bodies.
+        return Post.objects.published().only("slug", "updated_at").order_by("-published_at", "pk")
 
     def lastmod(self, post):
         return post.updated_at
@@ -77,8 +78,8 @@ class ArchiveSitemap(SiteSitemap):
 
     def items(self):
         published = Post.objects.published().order_by()
-        years = published.annotate(period=TruncYear("published_at")).values("period")
-        months = published.annotate(period=TruncMonth("published_at")).values("period")
+        years = published.annotate(period=YearOf("published_at")).values("period")
+        months = published.annotate(period=MonthOf("published_at")).values("period")
         periods = []
         for kind, rows in (("year", years), ("month", months)):
             for row in rows.annotate(last_change=Max("updated_at")).order_by("period"):

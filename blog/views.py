@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 from blog import search as post_search
 from blog import seo
 from blog.models import AuthorProfile, Post, Tag
+from blog.periods import MonthOf
 from blog.tag_selection import TagSelection
 
 RELATED_POSTS = 3
@@ -47,7 +47,7 @@ class PostDetailView(DetailView):
         published = Post.objects.published()
         if post.is_published:
             context["previous_post"], context["next_post"] = published.neighbours_of(post)
-        context["related_posts"] = list(published.related_to(post, limit=RELATED_POSTS))
+        context["related_posts"] = published.related_to(post, limit=RELATED_POSTS)
         context["social"] = seo.post_social(post)
         context["json_ld"] = seo.json_ld_script(seo.post_json_ld(post))
         return context
@@ -128,7 +128,7 @@ def archive_index(request):
     """Every month with published posts, newest first, with how many posts each has."""
     months = (
         Post.objects.published()
-        .annotate(month=TruncMonth("published_at"))
+        .annotate(month=MonthOf("published_at"))
         .order_by()
         .values("month")
         .annotate(post_count=Count("pk"))

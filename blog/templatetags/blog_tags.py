@@ -3,9 +3,8 @@ from dataclasses import replace
 from django import template
 from django.utils.safestring import mark_safe
 
-from blog import images
-from blog.models import Image
-from videos.embed import expand_placeholders, render_video
+from blog import body_cache, images
+from videos.embed import render_video
 
 register = template.Library()
 
@@ -21,15 +20,7 @@ FEATURED_VARIANTS = {
 @register.simple_tag
 def post_body(post, mode="page"):
     """Return the post's stored, sanitized body with its videos and images expanded."""
-    # body_html was sanitized on save; placeholders are expanded from trusted templates.
-    attached = post.post_videos.all()
-    html = expand_placeholders(
-        post.body_html,
-        post.embedded_videos.all(),
-        mode=mode,
-        fallback=attached[0].video if attached else None,
-    )
-    return mark_safe(images.expand_placeholders(html, Image.objects.all(), mode=mode))
+    return mark_safe(body_cache.body_expand(post=post, mode=mode))
 
 
 @register.simple_tag

@@ -117,8 +117,8 @@ class TestPostPageQueries:
         return make_post(tags=["a", "b", "c"], body="https://youtu.be/dQw4w9WgXcQ")
 
     # the post with its author, its tags, inline and attached videos (and their chapters);
-    # previous, next, related posts
-    READER_QUERIES = 8
+    # previous, next, related posts (ranked over their taggings, then their cards)
+    READER_QUERIES = 9
 
     def test_for_a_reader(self, client, essay, django_assert_num_queries):
         # + the content version (blog.page_cache); the comment settings and the comments
@@ -131,6 +131,7 @@ class TestPostPageQueries:
         writer = make_user(username="author-role", is_staff=True)
         writer.groups.add(Group.objects.get(name="Author"))
         own = make_post(author=writer, status="draft", published_at=None, tags=["a"])
+        make_post(tags=["a"])  # a related essay: its card is one more query, as for readers
         client.force_login(writer)
         # + session, user and its two permission lookups; - previous and next (none for a draft)
         with django_assert_num_queries(self.READER_QUERIES + 1) as captured:

@@ -136,3 +136,36 @@ def test_neighbours_keep_posts_published_at_the_same_moment(make_post):
     first, second, third = (make_post(published_at=moment) for _ in range(3))
     assert Post.objects.published().neighbours_of(second) == (first, third)
     assert Post.objects.published().neighbours_of(first) == (None, second)
+
+
+@pytest.mark.django_db
+def test_related_weighs_each_tags_newest_taggings_so_a_rare_tag_still_counts(
+    make_post, monkeypatch
+):
+    from blog import models as blog_models
+
+    # The post itself and the draft take two places in each tag's window.
+    monkeypatch.setattr(blog_models, "RELATED_CANDIDATES_PER_TAG", 3)
+    day = timedelta(days=1)
+    now = timezone.now()
+    make_post(title="Kindred", tags=["popular", "rare"], published_at=now - 9 * day)
+    for n in range(4):  # newer essays flood the popular tag's window
+        make_post(title=f"Popular {n}", tags=["popular"], published_at=now - (5 - n) * day)
+    draft = make_post(title="Draft", tags=["popular", "rare"], status="draft", published_at=None)
+    post = make_post(title="This one", tags=["popular", "rare"], published_at=now)
+    related = Post.objects.published().related_to(post, limit=2)
+    assert [p.title for p in related] == ["Kindred", "Popular 3"]
+    assert draft not in related
+    # Card fields only: the bodies are never read for a link.
+    assert "body_html" in related[0].get_deferred_fields()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lead", ["", "<b>" * 1500])  # a head of markup reads the whole body
+def test_summary_of_a_long_body_is_its_first_words(make_post, lead):
+    words = " ".join(f"w{n}" for n in range(3000))
+    post = make_post(body="")
+    post.body_html = f"<p>{lead}Tom &amp; Jerry {words}</p>"
+    summary = post.summary
+    assert summary.startswith("Tom & Jerry w0 w1") and summary.endswith(" w36 …")  # 40 words
+    assert "<" not in summary

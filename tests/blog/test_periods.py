@@ -1,0 +1,57 @@
+"""Month and year grouping done by the database (blog.periods), in the site's time zone."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.utils import timezone
+
+from blog.models import Post
+from blog.periods import MonthOf, YearOf
+
+LATE_ON_NEW_YEARS_EVE = datetime(2024, 12, 31, 23, 30, tzinfo=UTC)
+
+
+def periods():
+    row = (
+        Post.objects.published()
+        .annotate(month=MonthOf("published_at"), year=YearOf("published_at"))
+        .values("month", "year")
+        .get()
+    )
+    return row["month"], row["year"]
+
+
+@pytest.mark.django_db
+def test_months_and_years_in_utc(make_post):
+    make_post(published_at=LATE_ON_NEW_YEARS_EVE)
+    month, year = periods()
+    assert month == datetime(2024, 12, 1, tzinfo=UTC) and timezone.is_aware(month)
+    assert year == datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+def test_another_time_zone_moves_the_essay_into_its_own_new_year(make_post, settings):
+    settings.TIME_ZONE = "Europe/Paris"  # 00:30 on 1 January there
+    make_post(published_at=LATE_ON_NEW_YEARS_EVE)
+    month, year = periods()
+    paris = timezone.get_current_timezone()
+    assert month == datetime(2025, 1, 1, tzinfo=paris)
+    assert year == datetime(2025, 1, 1, tzinfo=paris)
+
+
+@pytest.mark.django_db
+def test_the_archive_index_counts_each_month_in_one_query(
+    client, make_post, django_assert_num_queries
+):
+    for day in (1, 15, 28):
+        make_post(published_at=datetime(2024, 3, day, tzinfo=UTC))
+    make_post(published_at=LATE_ON_NEW_YEARS_EVE)
+    # The months, and the page cache's content version.
+    with django_assert_num_queries(2):
+        response = client.get("/archive/")
+    months = [
+        (row["month"].month, row["post_count"])
+        for y in response.context["years"]
+        for row in y["months"]
+    ]
+    assert months == [(12, 1), (3, 3)]

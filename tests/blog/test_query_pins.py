@@ -1,0 +1,94 @@
+"""Every reader page type costs an exact number of queries, whatever it shows.
+
+Each page is fetched on a small site (2 essays) and a larger one (more essays than a page
+holds), every essay with a featured image, an image and a video in its body, an attached
+video and three tags, so prefetches, joins and expansions are all exercised. The counts
+include the page cache's one content-version read for anonymous readers; the page cache
+itself starts empty, so these are the cold (uncached) figures.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from blog.models import PostVideo
+from videos.services import video_get_or_create_from_url
+
+SIZES = [2, 14]  # 14: more than a page (POSTS_PER_PAGE is 10), so every list is full
+MARCH = datetime(2024, 3, 1, 9, tzinfo=UTC)
+
+# page name -> (address, exact queries, what it must show). Written out so a change shows up
+# in review. Every count starts with the content-version read.
+IMAGE, INLINE, ATTACHED, TAG = "/media/", "inl00000000", "att00000000", "/tags/common/"
+PAGES = {
+    # version, count, page of posts (author, featured image joined), their tags
+    "home": ("/", 4, [IMAGE, TAG]),
+    # version, post (author, image joined), tags, inline videos, their chapters, attached
+    # videos, their chapters, body images, previous, next, related (ranked, then cards)
+    "post": ("{post}", 12, [IMAGE, INLINE, ATTACHED, TAG]),
+    # version, the tags by slug, count, page, tags, narrowing tags
+    "tag": ("/tags/common/", 6, [IMAGE, TAG]),
+    "two-tag filter": ("/tags/common+shared/", 6, [IMAGE, TAG]),
+    "tag without": ("/tags/common/without/odd/", 6, [IMAGE, TAG]),
+    # version, the months with their counts
+    "archive index": ("/archive/", 2, ["/2024/03/"]),
+    "archive year": ("/2024/", 8, [IMAGE, TAG]),
+    "archive month": ("/2024/03/", 8, [IMAGE, TAG]),
+    # version, the author, count, page, tags, (the date of the newest essay)
+    "author": ("/authors/writer/", 6, [IMAGE, TAG]),
+    # version, count, matches with snippets, page of posts, their tags
+    "search": ("/search/?q=essay", 5, [IMAGE]),
+    # version, posts, tags, inline videos, chapters, attached, chapters, every body's images
+    "feed": ("/feed/", 8, [IMAGE, INLINE, ATTACHED]),
+    "atom feed": ("/feed/atom/", 8, [IMAGE, INLINE, ATTACHED]),
+    # + the tag by slug
+    "tag feed": ("/tags/common/feed/", 9, [IMAGE, INLINE, ATTACHED]),
+    "sitemap": ("/sitemap.xml", 9, ["/posts/essay-0/", TAG]),
+    "video sitemap": ("/videos/sitemap.xml", 4, []),
+    "videos index": ("/videos/", 5, [ATTACHED]),
+    "video page": ("{video}", 5, [ATTACHED, "/posts/essay-0/"]),
+}
+
+
+@pytest.fixture
+def site(make_post, make_image, request):
+    size = request.param
+    picture = make_image()
+    posts, videos = [], []
+    for n in range(size):
+        inline = f"https://www.youtube.com/watch?v=inl{n:08d}"
+        body = f"An essay, number {n}.\n\n{inline}\n\nAt [0:42] it turns.\n\n[image:{picture.pk}]\n"
+        tags = ["common", "shared" if n % 2 == 0 else "other", "odd" if n % 2 else f"own-{n}"]
+        post = make_post(
+            title=f"Essay {n}",
+            body=body,
+            featured_image=picture,
+            published_at=MARCH + timedelta(hours=n),
+            tags=tags,
+        )
+        attached, _ = video_get_or_create_from_url(url=f"https://youtu.be/att{n:08d}")
+        PostVideo.objects.create(post=post, video=attached, caption=f"Attached {n}")
+        posts.append(post)
+        videos.append(attached)
+    cache.clear()
+    return posts, videos
+
+
+@pytest.mark.parametrize("site", SIZES, indirect=True)
+@pytest.mark.parametrize("page", PAGES)
+def test_query_count(client, site, page, django_assert_num_queries):
+    posts, videos = site
+    address, expected, shown = PAGES[page]
+    video = videos[0]
+    address = address.format(
+        post=posts[0].get_absolute_url(),
+        video=reverse("videos:detail", args=[video.provider, video.video_id]),
+    )
+    with django_assert_num_queries(expected):
+        response = client.get(address)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for fragment in shown:
+        assert fragment in body, f"{page} should show {fragment}"
