@@ -1,6 +1,5 @@
 """Reader views. Every query here starts from ``Post.objects.published()``."""
 
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
