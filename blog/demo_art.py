@@ -45,7 +45,9 @@ def _gradient(w, h, top, bottom):
     column = Image.new("RGB", (1, 256))
     for y in range(256):
         t = y / 255
-        column.putpixel((0, y), tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=False)))
+        column.putpixel(
+            (0, y), tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=False))
+        )
     return column.resize((w, h), Image.BILINEAR)
 
 

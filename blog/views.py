@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 
 from blog import search as post_search
 from blog import seo
-from blog.models import Post, Tag
+from blog.models import Post, Tag, card_video_prefetches
 from blog.tag_selection import TagSelection
 
 RELATED_POSTS = 3
@@ -48,7 +48,11 @@ class PostDetailView(DetailView):
         published = Post.objects.published()
         if post.is_published:
             context["previous_post"], context["next_post"] = published.neighbours_of(post)
-        context["related_posts"] = list(published.related_to(post, limit=RELATED_POSTS))
+        # Related essays show a picture and a title: no tags, no author.
+        related = published.select_related("featured_image").prefetch_related(
+            *card_video_prefetches()
+        )
+        context["related_posts"] = list(related.related_to(post, limit=RELATED_POSTS))
         context["social"] = seo.post_social(post)
         context["json_ld"] = seo.json_ld_script(seo.post_json_ld(post))
         return context
@@ -158,7 +162,7 @@ class ArchiveMixin(PublishedPostsMixin):
 
     def get_dated_items(self):
         date_list, posts, extra = super().get_dated_items()
-        return date_list, posts.select_related("featured_image").prefetch_related("tags"), extra
+        return date_list, posts.for_listing(), extra
 
 
 class PostYearArchiveView(ArchiveMixin, YearArchiveView):
