@@ -345,6 +345,11 @@ class TestArchives:
         assert [(y["year"], y["post_count"]) for y in years[-2:]] == [(2025, 3), (2024, 1)]
         html = response.content.decode()
         assert 'href="/2025/11/"' in html and 'href="/2025/"' in html and 'href="/2024/06/"' in html
+        # Titles under their month, the month named with its year, counts as words.
+        november = html[html.index("November 2025") :]
+        assert "2 essays" in november[:300]
+        assert november.index("Late November essay") < november.index("March 2025")
+        assert "1 essay<" in html and "1 essays" not in html
 
     def test_year_page(self, client, posts):
         response = client.get("/2025/")
@@ -381,8 +386,8 @@ class TestArchives:
         assert "Draft in the past" not in client.get("/archive/").content.decode()
 
     def test_query_counts(self, client, posts, django_assert_max_num_queries):
-        # +1: the content version read by blog.page_cache for every anonymous reader page
-        with django_assert_max_num_queries(2):
+        # months with counts, the titles; +1: the content version read by blog.page_cache
+        with django_assert_max_num_queries(3):
             client.get("/archive/")
         # any posts?, months of the year, previous and next period, count, posts, their tags
         # +1: the content version read by blog.page_cache for every anonymous reader page
