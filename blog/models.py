@@ -339,6 +339,12 @@ class Post(models.Model):
         return Truncator(text).words(EXCERPT_WORDS, truncate=" …")
 
     @property
+    def attached_not_inline(self) -> list:
+        """Return the attached videos that the body does not already show (from the prefetch)."""
+        inline = {video.pk for video in self.embedded_videos.all()}
+        return [link for link in self.post_videos.all() if link.video_id not in inline]
+
+    @property
     def cover_video(self):
         """Return the video whose poster stands for the essay where it has no featured image.
 

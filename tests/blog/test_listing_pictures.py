@@ -133,3 +133,21 @@ def test_videos_index_is_a_grid_of_posters_with_play_marks_titles_and_credits(cl
     assert grid.count('class="video-tile-play"') == 2
     assert video.poster["src"] in grid and "Virtual Insanity" in grid and "Jonathan Glazer" in grid
     assert "video-poster-empty" in grid  # the unfetched one keeps the neutral poster
+
+
+def test_essay_page_has_standfirst_reading_time_and_no_repeated_video(client, make_post):
+    post = make_post(
+        title="Both inline and attached",
+        excerpt="The standfirst of this essay.",
+        body="Words " * 460 + "\n\nhttps://youtu.be/4JkIs37a2JE\n\nhttps://vimeo.com/76979871\n",
+    )
+    inline = post.embedded_videos.get(provider="youtube")
+    only_attached, _ = video_get_or_create_from_url(url="https://youtu.be/dQw4w9WgXcQ")
+    PostVideo.objects.create(post=post, video=inline, position=0, caption="Again")
+    PostVideo.objects.create(post=post, video=only_attached, position=1, caption="Also")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert '<p class="post-standfirst">The standfirst of this essay.</p>' in html
+    assert "2 minutes read" in html
+    assert html.count('data-video-key="youtube:4JkIs37a2JE"') == 1  # inline, not again below
+    attached = html[html.index('id="attached-videos-title"') :]
+    assert 'data-video-key="youtube:dQw4w9WgXcQ"' in attached and "Again" not in attached
