@@ -50,13 +50,18 @@ browser-deps:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; fi; }
 
+# The demo runs as readers see it (DEBUG off, so a 404 is the site's own page) with laptop
+# settings (http, localhost, a fixed key, static and media served by Django); see config/settings.py.
+# For Django's debug pages while developing: `DEBUG=true make run`.
+LOCAL_ENV := CLOSER_LOCAL=true
+
 migrate: setup
 	mkdir -p var/static var/media
-	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=true $(BIN)/python manage.py load_demo
-	DEBUG=true $(BIN)/python manage.py ensure_admin
+	$(LOCAL_ENV) $(BIN)/python manage.py load_demo
+	$(LOCAL_ENV) $(BIN)/python manage.py ensure_admin
 
 # The site and, next to it, the task worker that fetches video details and posters; the trap
 # stops the worker whenever runserver exits (Ctrl-C, an error, a kill). The worker does not
@@ -65,10 +70,10 @@ run: demo
 	@echo "Closer is at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, user 'admin')"
 	@echo "The task worker runs alongside (manage.py db_worker); Ctrl-C stops both."
 	@if [ -z "$$EMAIL_URL$$EMAIL_HOST$$EMAIL_BACKEND" ]; then echo "No mail settings (EMAIL_URL or EMAIL_HOST): emails (newsletter confirmations and essays) are printed here."; fi
-	@DEBUG=true $(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	@$(LOCAL_ENV) $(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM HUP; \
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(LOCAL_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL when a server answers; either failing fails.
 test: setup-dev

@@ -78,6 +78,29 @@ ESSAY = {
     ],
 }
 
+# Featured images the demo draws (blog.demo_art motifs), keyed by post slug, with their alt text.
+# One post is left without, so the lists show their designed fallback too.
+FEATURED_ART = {
+    "the-room-that-moves-virtual-insanity": (
+        "room",
+        "Drawing of a bare room in one-point perspective, a red couch on a grey floor.",
+    ),
+    "karmacoma-corridors": ("corridor", "Drawing of a corridor receding in red and violet frames."),
+    "rabbit-in-your-headlights": ("tunnel", "Drawing of two headlights in a dark tunnel."),
+    "everlong-giant-hands": ("hand", "Drawing of a giant pale hand above a small figure."),
+    "human-behaviour-bear": ("forest", "Drawing of a brown bear among dark pine trees."),
+    "sabotage-cop-show": ("cop", "Drawing of a seventies car under diagonal title stripes."),
+    "praise-you-in-a-cinema-lobby": ("lobby", "Drawing of dancers with raised arms at a cinema."),
+    "star-guitar-landscape": ("train", "Drawing of poles passing a train window over green hills."),
+    "sexy-beast-opening": ("boulder", "Drawing of a boulder on a slope above a sun lounger."),
+}
+
+# Posters the demo draws for its videos (no network needed), keyed by (provider, id).
+POSTER_ART = {
+    ("youtube", "4JkIs37a2JE"): "room",
+    ("vimeo", "76979871"): "robots",
+}
+
 # Titles and credits for the videos the demo embeds, keyed by (provider, id).
 VIDEO_DETAILS = {
     ("youtube", "4JkIs37a2JE"): {

@@ -133,6 +133,18 @@ def _published_now() -> models.Q:
     return models.Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
 
+def card_video_prefetches() -> list:
+    """Return the prefetches a card needs to find the poster that stands in for its essay."""
+    return [
+        models.Prefetch(
+            "post_videos", queryset=PostVideo.objects.select_related("video"), to_attr="card_links"
+        ),
+        models.Prefetch(
+            "embedded_videos", queryset=Video.objects.order_by("pk"), to_attr="card_inline"
+        ),
+    ]
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         """Return posts visible to readers: published, and not scheduled for later."""
@@ -151,12 +163,19 @@ class PostQuerySet(models.QuerySet):
         return self.filter(_published_now() | models.Q(author=user))
 
     def for_listing(self):
-        """Return posts with what a listing card shows, in a fixed number of queries."""
-        return self.select_related("author__profile", "featured_image").prefetch_related("tags")
+        """Return posts with what a listing card shows, in a fixed number of queries.
+
+        The card's picture is the featured image or else a video's poster: the posts' videos
+        come in two queries (attached, inline), whatever the number of posts.
+        """
+        return self.select_related("author__profile", "featured_image").prefetch_related(
+            "tags", *card_video_prefetches()
+        )
 
     def for_reading(self):
         """Return posts with everything their full body shows: videos, captions, chapters."""
-        return self.for_listing().prefetch_related(
+        return self.select_related("author", "featured_image").prefetch_related(
+            "tags",
             models.Prefetch("embedded_videos", queryset=Video.objects.prefetch_related("chapters")),
             models.Prefetch(
                 "post_videos",
@@ -228,7 +247,13 @@ class PostQuerySet(models.QuerySet):
         if not ids:
             return []
         # Checked against this queryset above: fetched by primary key alone.
-        cards = Post.objects.filter(pk__in=ids).for_cards().in_bulk()
+        # The cards' pictures: a featured image (joined) or a video's poster (two queries).
+        cards = (
+            Post.objects.filter(pk__in=ids)
+            .for_cards()
+            .prefetch_related(*card_video_prefetches())
+            .in_bulk()
+        )
         return [cards[pk] for pk in ids if pk in cards]
 
     def neighbours_of(self, post):
@@ -390,6 +415,27 @@ class Post(models.Model):
         if head is not self.body_html and len(text.split()) <= EXCERPT_WORDS:
             text = html.unescape(strip_tags(self.body_html))  # a head of markup: read it all
         return Truncator(text).words(EXCERPT_WORDS, truncate=" …")
+
+    @property
+    def attached_not_inline(self) -> list:
+        """Return the attached videos that the body does not already show (from the prefetch)."""
+        inline = {video.pk for video in self.embedded_videos.all()}
+        return [link for link in self.post_videos.all() if link.video_id not in inline]
+
+    @property
+    def cover_video(self):
+        """Return the video whose poster stands for the essay where it has no featured image.
+
+        The first attached video with a poster, else the first inline one; None without any.
+        Uses the listing's prefetch when there is one (``card_video_prefetches``).
+        """
+        if hasattr(self, "card_links"):
+            candidates = [link.video for link in self.card_links] + self.card_inline
+        else:
+            candidates = [link.video for link in self.post_videos.all()] + sorted(
+                self.embedded_videos.all(), key=lambda video: video.pk
+            )
+        return next((video for video in candidates if video.poster), None)
 
     def clean(self):
         super().clean()

@@ -72,8 +72,11 @@ def env_json_object(name: str) -> dict:
 DEBUG = env_bool("DEBUG", False)
 # The test suite says so itself (pytest.ini uses config.test_settings, which sets it).
 TESTING = env_bool("CLOSER_TESTING", False)
-# Production defaults (HTTPS only, secure cookies, HSTS) apply unless debugging or testing.
-PRODUCTION = not (DEBUG or TESTING)
+# `make run` serves the demo as readers see it (DEBUG off: the real 404/500 pages) but on a
+# laptop: plain http, localhost only, the fixed key, static files straight from the app folders.
+LOCAL = env_bool("CLOSER_LOCAL", False)
+# Production defaults (HTTPS only, secure cookies, HSTS) apply unless debugging, local or testing.
+PRODUCTION = not (DEBUG or TESTING or LOCAL)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -84,7 +87,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
             "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
-            "or set DEBUG=true for local development."
+            "or set CLOSER_LOCAL=true (or DEBUG=true) for local development."
         )
 
 SITE_NAME = os.environ.get("SITE_NAME", "Closer")

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Variables the settings read; a case starts without any of them unless it sets them.
 SETTINGS_VARS = (
     "DEBUG",
+    "CLOSER_LOCAL",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
@@ -351,3 +352,15 @@ class TestObjectStorage:
 @pytest.mark.parametrize("flag", ["true", "1", "yes", "on", "TRUE"])
 def test_debug_flag_spellings(flag, tmp_path):
     assert read_settings({"DEBUG": flag}, tmp_path)["DEBUG"] is True
+
+
+def test_local_mode_serves_without_debug_over_plain_http_on_localhost(tmp_path):
+    """`make run` (CLOSER_LOCAL=true): DEBUG off so readers' error pages show, laptop-friendly."""
+    values = read_settings({"CLOSER_LOCAL": "true"}, tmp_path)
+    assert values["DEBUG"] is False
+    assert values["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]"]
+    assert values["SSL_REDIRECT"] is False
+    assert values["HSTS"] == 0
+    assert values["SESSION_COOKIE_SECURE"] is False
+    assert values["STATIC_STORAGE"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
+    assert values["SERVE_MEDIA"] is True

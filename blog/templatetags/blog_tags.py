@@ -46,3 +46,22 @@ def featured_image(post, variant="hero", css_class="featured-image"):
     return images.image_picture_html(
         post.featured_image, sizes=sizes, loading=loading, css_class=css_class
     )
+
+
+@register.inclusion_tag("blog/_card_picture.html")
+def card_picture(post, position=0, sizes=FEATURED_VARIANTS["card"][0]):
+    """Draw a card's picture: the featured image, else a video's poster, else the fallback.
+
+    The first card of a page is usually above the fold (fetched eagerly), the rest lazily.
+    """
+    loading = "eager" if position == 1 else "lazy"
+    video = None if post.featured_image else post.cover_video
+    return {
+        "post": post,
+        "featured": images.image_picture_html(
+            post.featured_image, sizes=sizes, loading=loading, css_class="post-card-image"
+        ),
+        "poster": video.poster if video else None,
+        "loading": loading,
+        "sizes": sizes,
+    }

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from blog.models import Post, Tag
+from blog.models import Image, Post, Tag
 from videos.models import Video
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +43,39 @@ def test_ensure_admin_uses_the_given_password(monkeypatch, client):
     call_command("ensure_admin", verbosity=0)
     call_command("ensure_admin", verbosity=0)  # second run changes nothing
     assert client.login(username="admin", password="correct-horse-battery")
+
+
+def test_demo_draws_its_own_featured_images_and_posters_offline(isolated_media):
+    call_command("load_demo", verbosity=0)
+    essay = Post.objects.get(slug="the-room-that-moves-virtual-insanity")
+    image = essay.featured_image
+    assert image is not None and image.alt_text and image.width == 1280 and image.height == 720
+    assert (isolated_media / image.file.name).is_file()
+    assert {r["width"] for r in image.renditions} >= {480, 960}
+    with_art = Post.objects.filter(featured_image__isnull=False).count()
+    assert with_art == 9  # one published post keeps the designed fallback
+    assert Post.objects.published().filter(featured_image__isnull=True).exists()
+    for video in essay.embedded_videos.all():
+        assert video.poster_renditions, video
+        assert video.thumbnail
+        assert video.url.startswith("https://")  # the real provider address is kept
+        for rendition in video.poster_renditions:
+            assert (isolated_media / rendition["name"]).is_file()
+
+
+def test_demo_pictures_are_not_drawn_twice(isolated_media):
+    call_command("load_demo", verbosity=0)
+    posters = {v.pk: v.poster_renditions for v in Video.objects.all()}
+    images = Image.objects.count()
+    call_command("load_demo", verbosity=0)
+    assert Image.objects.count() == images
+    assert {v.pk: v.poster_renditions for v in Video.objects.all()} == posters
+
+
+def test_demo_adds_missing_pictures_to_an_earlier_demo(isolated_media):
+    call_command("load_demo", verbosity=0)
+    Post.objects.update(featured_image=None)
+    Video.objects.update(poster_renditions=[])
+    call_command("load_demo", verbosity=0)
+    assert Post.objects.filter(featured_image__isnull=False).count() == 9
+    assert all(v.poster_renditions for v in Video.objects.all())

@@ -58,7 +58,8 @@ class TestHome:
         for n in range(10):
             make_post(tags=["a", f"t{n}"])
         # +1: the approved comment counts of every card, in one query (comments_tags)
-        with django_assert_max_num_queries(5):
+        # +2: the videos that may lend a card its poster (attached, inline), for any number of posts
+        with django_assert_max_num_queries(7):
             assert client.get("/").status_code == 200
 
     def test_empty_site(self, client, db):
@@ -203,7 +204,8 @@ class TestTags:
     def test_query_count(self, client, posts, django_assert_max_num_queries):
         # +1: the content version read by blog.page_cache for every anonymous reader page
         # +1: the approved comment counts of every card, in one query (comments_tags)
-        with django_assert_max_num_queries(7):
+        # +2: the videos that may lend a card its poster (attached, inline), for any number of posts
+        with django_assert_max_num_queries(9):
             client.get("/tags/jonathan-glazer+1990s/")
 
 
@@ -317,7 +319,8 @@ class TestTagFilterExclusionAndNarrowing:
         # tags, page count, posts, their tags and authors, co-occurring tags
         # +1: the content version read by blog.page_cache for every anonymous reader page
         # +1: the approved comment counts of every card, in one query (comments_tags)
-        with django_assert_max_num_queries(7):
+        # +2: the videos that may lend a card its poster (attached, inline), for any number of posts
+        with django_assert_max_num_queries(9):
             assert client.get("/tags/glazer+1990s/without/2000s/").status_code == 200
 
 
@@ -346,6 +349,11 @@ class TestArchives:
         assert [(y["year"], y["post_count"]) for y in years[-2:]] == [(2025, 3), (2024, 1)]
         html = response.content.decode()
         assert 'href="/2025/11/"' in html and 'href="/2025/"' in html and 'href="/2024/06/"' in html
+        # Titles under their month, the month named with its year, counts as words.
+        november = html[html.index("November 2025") :]
+        assert "2 essays" in november[:300]
+        assert november.index("Late November essay") < november.index("March 2025")
+        assert "1 essay<" in html and "1 essays" not in html
 
     def test_year_page(self, client, posts):
         response = client.get("/2025/")
@@ -382,17 +390,18 @@ class TestArchives:
         assert "Draft in the past" not in client.get("/archive/").content.decode()
 
     def test_query_counts(self, client, posts, django_assert_max_num_queries):
-        # +1: the content version read by blog.page_cache for every anonymous reader page
-        with django_assert_max_num_queries(2):
+        # months with counts, the titles; +1: the content version read by blog.page_cache
+        with django_assert_max_num_queries(3):
             client.get("/archive/")
         # any posts?, months of the year, previous and next period, count, posts, their tags
         # +1: the content version read by blog.page_cache for every anonymous reader page
         # +1: the approved comment counts of every card, in one query (comments_tags)
-        with django_assert_max_num_queries(9):
+        # +2: the videos that may lend a card its poster (attached, inline), for any number of posts
+        with django_assert_max_num_queries(11):
             assert client.get("/2025/").status_code == 200
         # +1: the content version read by blog.page_cache for every anonymous reader page
-        # +1: the approved comment counts of every card, in one query (comments_tags)
-        with django_assert_max_num_queries(9):
+        # +2: the videos that may lend a card its poster (attached, inline), for any number of posts
+        with django_assert_max_num_queries(11):
             assert client.get("/2025/11/").status_code == 200
 
 
@@ -404,8 +413,9 @@ class TestAuthors:
         make_post(title="Someone else's", author=make_user(username="other"))
         # +1: the content version read by blog.page_cache for every anonymous reader page
         # +1: the approved comment counts of every card, in one query (comments_tags)
-        with django_assert_max_num_queries(7):
-            response = client.get("/authors/wren-writer/")
+        # +2: the videos that may lend a card its poster (attached, inline), for any number of posts
+        with django_assert_max_num_queries(9):
+            response = client.get("/authors/writer/")
         assert [p.title for p in response.context["post_list"]] == ["Mine"]
         assert "Essays by Wren Writer" in response.content.decode()
 
@@ -593,8 +603,13 @@ def test_authors_preview_only_their_own_drafts(client, make_user, make_post):
 def test_featured_image_is_responsive_on_the_card_and_the_post_page(client, make_post, make_image):
     cover = make_image(size=(1200, 675), fmt="JPEG", alt_text="A grey room with a couch")
     post = make_post(title="With a cover", featured_image=cover)
+    make_post(title="Older, with the same cover", featured_image=cover, published_at=days_ago(3))
     card = client.get("/").content.decode()
-    assert 'class="post-card-image"' in card and 'loading="lazy"' in card and "srcset=" in card
+    assert card.count('class="post-card-image"') == 2 and "srcset=" in card
+    # The first card is above the fold (fetched at once); the ones below load lazily.
+    first, second = card.split('class="post-card-image"')[1:3]
+    assert 'loading="eager"' in first.split(">")[0] and 'fetchpriority="high"' in first
+    assert 'loading="lazy"' in second.split(">")[0]
     page = client.get(post.get_absolute_url()).content.decode()
     assert 'alt="A grey room with a couch"' in page and 'width="1200" height="675"' in page
     assert 'class="featured-image"' in page and "image/webp" in page

@@ -56,7 +56,12 @@ class TestFacade:
             == "Play video: Virtual Insanity"
         )
         assert '<span class="video-duration" aria-hidden="true">3:34</span>' in html
-        assert "Virtual Insanity</a> (3:34) on YouTube" in html  # said in text, too
+        # Said in text, too: the caption's link names the provider; the title, already shown on
+        # the poster, is there for screen readers only (never "YouTube video on YouTube").
+        assert (
+            'Watch<span class="visually-hidden"> Virtual Insanity</span> on YouTube</a> (3:34)'
+            in html
+        )
 
     def test_without_javascript_the_facade_is_a_link_to_the_provider(self):
         video = video_with_poster()

@@ -1,14 +1,16 @@
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from blog import demo, page_cache, services
-from blog.models import Post, PostVideo
+from blog import demo, demo_art, page_cache, services
+from blog.models import Image, Post, PostVideo
 from videos.models import Video
-from videos.services import video_get_or_create_from_url
+from videos.posters import poster_clean
+from videos.services import video_get_or_create_from_url, video_set_poster
 
 
 class Command(BaseCommand):
@@ -33,8 +35,41 @@ class Command(BaseCommand):
             Post.Status.PUBLISHED,
             now + timedelta(days=demo.SCHEDULED["days_ahead"]),
         )
+        pictures = self._pictures()
         demo.demo_loaded.send(sender=self.__class__, author=author)
-        self.stdout.write(self.style.SUCCESS(f"Demo content ready ({created} new posts)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content ready ({created} new posts, {pictures} new pictures)."
+            )
+        )
+
+    def _pictures(self) -> int:
+        """Draw the demo's featured images and posters that are still missing; return how many."""
+        made = 0
+        posts = Post.objects.filter(slug__in=demo.FEATURED_ART, featured_image__isnull=True)
+        for post in posts:
+            motif, alt = demo.FEATURED_ART[post.slug]
+            art = demo_art.demo_artwork(motif=motif, seed=post.slug)
+            # An uncommitted file: Image.save cleans it and makes renditions, like an upload.
+            image = Image(
+                file=ContentFile(art, name=f"demo-{post.slug}.jpg"),
+                alt_text=alt,
+                credit="Drawn for the Closer demo",
+            )
+            image.save()
+            Post.objects.filter(pk=post.pk).update(featured_image=image)
+            made += 1
+        for (provider, video_id), motif in demo.POSTER_ART.items():
+            video = Video.objects.filter(provider=provider, video_id=video_id).first()
+            if video is None or video.poster_renditions:
+                continue
+            art = demo_art.demo_artwork(motif=motif, width=960, height=540, seed=video_id)
+            video_set_poster(video=video, picture=poster_clean(art))
+            video.save()
+            made += 1
+        if made:
+            page_cache.content_version_bump()  # update() sends no signal
+        return made
 
     def _post(self, spec, author, status, published_at) -> int:
         post, created = Post.objects.get_or_create(
