@@ -138,7 +138,7 @@ def archive_index(request):
     # The titles under each month: one more query, only the columns a link needs.
     titles: dict = {}
     listed = Post.objects.published().only("title", "slug", "published_at")
-    for post in listed.annotate(month=TruncMonth("published_at")).order_by("-published_at", "-pk"):
+    for post in listed.annotate(month=MonthOf("published_at")).order_by("-published_at", "-pk"):
         titles.setdefault(post.month, []).append(post)
     years: dict[int, list] = {}
     for row in months:
