@@ -174,7 +174,8 @@ class PostQuerySet(models.QuerySet):
 
     def for_reading(self):
         """Return posts with everything their full body shows: videos, captions, chapters."""
-        return self.select_related("author", "featured_image").prefetch_related(
+        # The byline is the author's profile (never the login name): joined, not one per post.
+        return self.select_related("author__profile", "featured_image").prefetch_related(
             "tags",
             models.Prefetch("embedded_videos", queryset=Video.objects.prefetch_related("chapters")),
             models.Prefetch(

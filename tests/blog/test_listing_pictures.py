@@ -19,7 +19,7 @@ LISTINGS = [
     "/tags/walls/",
     "/{year}/",
     "/{year}/{month}/",
-    "/authors/writer/",
+    "{author}",
     "/search/?q=walls",
 ]
 
@@ -61,7 +61,11 @@ def card_of(html: str, title: str) -> str:
 @pytest.mark.parametrize("url", LISTINGS)
 def test_each_listing_shows_featured_image_poster_or_fallback(client, three_kinds, url):
     featured, postered, bare, video = three_kinds
-    url = url.format(year=featured.published_at.year, month=f"{featured.published_at:%m}")
+    url = url.format(
+        year=featured.published_at.year,
+        month=f"{featured.published_at:%m}",
+        author=featured.author.profile.get_absolute_url(),
+    )
     html = client.get(url).content.decode()
     with_image = card_of(html, "Walls with a cover")
     assert "<picture>" in with_image and 'class="post-card-image"' in with_image

@@ -23,23 +23,27 @@ MARCH = datetime(2024, 3, 1, 9, tzinfo=UTC)
 # in review. Every count starts with the content-version read.
 IMAGE, INLINE, ATTACHED, TAG = "/media/", "inl00000000", "att00000000", "/tags/common/"
 PAGES = {
-    # version, count, page of posts (author, featured image joined), their tags
-    "home": ("/", 4, [IMAGE, TAG]),
+    # version, count, page of posts (author, profile, featured image joined), their tags,
+    # the videos that may lend a card its poster (attached, inline), the comment counts
+    "home": ("/", 7, [IMAGE, TAG]),
     # version, post (author, image joined), tags, inline videos, their chapters, attached
-    # videos, their chapters, body images, previous, next, related (ranked, then cards)
-    "post": ("{post}", 12, [IMAGE, INLINE, ATTACHED, TAG]),
+    # videos, their chapters, body images, previous, next, related (ranked, then cards, and
+    # the videos that may lend those cards a poster: attached, inline), the moments the essay
+    # cites, the comment settings, the comments
+    "post": ("{post}", 17, [IMAGE, INLINE, ATTACHED, TAG]),
+    # Every listing below: + the cards' videos (attached, inline) and their comment counts.
     # version, the tags by slug, count, page, tags, narrowing tags
-    "tag": ("/tags/common/", 6, [IMAGE, TAG]),
-    "two-tag filter": ("/tags/common+shared/", 6, [IMAGE, TAG]),
-    "tag without": ("/tags/common/without/odd/", 6, [IMAGE, TAG]),
-    # version, the months with their counts
-    "archive index": ("/archive/", 2, ["/2024/03/"]),
-    "archive year": ("/2024/", 8, [IMAGE, TAG]),
-    "archive month": ("/2024/03/", 8, [IMAGE, TAG]),
-    # version, the author, count, page, tags, (the date of the newest essay)
-    "author": ("/authors/writer/", 6, [IMAGE, TAG]),
+    "tag": ("/tags/common/", 9, [IMAGE, TAG]),
+    "two-tag filter": ("/tags/common+shared/", 9, [IMAGE, TAG]),
+    "tag without": ("/tags/common/without/odd/", 9, [IMAGE, TAG]),
+    # version, the months with their counts, the titles under them
+    "archive index": ("/archive/", 3, ["/2024/03/"]),
+    "archive year": ("/2024/", 11, [IMAGE, TAG]),
+    "archive month": ("/2024/03/", 11, [IMAGE, TAG]),
+    # version, the author's profile, count, page, tags, (the date of the newest essay)
+    "author": ("{author}", 9, [IMAGE, TAG]),
     # version, count, matches with snippets, page of posts, their tags
-    "search": ("/search/?q=essay", 5, [IMAGE]),
+    "search": ("/search/?q=essay", 8, [IMAGE]),
     # version, posts, tags, inline videos, chapters, attached, chapters, every body's images
     "feed": ("/feed/", 8, [IMAGE, INLINE, ATTACHED]),
     "atom feed": ("/feed/atom/", 8, [IMAGE, INLINE, ATTACHED]),
@@ -48,7 +52,8 @@ PAGES = {
     "sitemap": ("/sitemap.xml", 9, ["/posts/essay-0/", TAG]),
     "video sitemap": ("/videos/sitemap.xml", 4, []),
     "videos index": ("/videos/", 5, [ATTACHED]),
-    "video page": ("{video}", 5, [ATTACHED, "/posts/essay-0/"]),
+    # + the moments published essays cite
+    "video page": ("{video}", 6, [ATTACHED, "/posts/essay-0/"]),
 }
 
 
@@ -84,6 +89,7 @@ def test_query_count(client, site, page, django_assert_num_queries):
     video = videos[0]
     address = address.format(
         post=posts[0].get_absolute_url(),
+        author=posts[0].author.profile.get_absolute_url(),
         video=reverse("videos:detail", args=[video.provider, video.video_id]),
     )
     with django_assert_num_queries(expected):

@@ -130,7 +130,7 @@ def test_query_count(client, corpus, django_assert_max_num_queries):
     # count, page of posts, their tags (authors joined), the videos that may lend a card its
     # poster (attached, inline); +1 the page cache's version read; +1 on PostgreSQL: the
     # highlighted snippets (ts_headline) for the page
-    expected = 8 if connection.vendor == "postgresql" else 7
+    expected = 9 if connection.vendor == "postgresql" else 8
     with django_assert_max_num_queries(expected):
         results(client, "moving")
 

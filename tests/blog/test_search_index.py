@@ -207,8 +207,9 @@ class TestPaging:
     def test_page_query_count_is_fixed(self, client, twelve, django_assert_num_queries):
         # count, ranked page (ids and, on SQLite, snippets), its posts and authors, their tags;
         # PostgreSQL's headlines for the page (SQLite's came with the ids).
-        # Plus the page cache's content-version read and the cards' comment counts.
-        with django_assert_num_queries(6):
+        # Plus the page cache's content-version read, the cards' videos (attached, inline) and
+        # their comment counts.
+        with django_assert_num_queries(8):
             found(client, "moving")
 
 

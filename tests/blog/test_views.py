@@ -415,7 +415,7 @@ class TestAuthors:
         # +1: the approved comment counts of every card, in one query (comments_tags)
         # +2: the videos that may lend a card its poster (attached, inline), for any number of posts
         with django_assert_max_num_queries(9):
-            response = client.get("/authors/writer/")
+            response = client.get("/authors/wren-writer/")
         assert [p.title for p in response.context["post_list"]] == ["Mine"]
         assert "Essays by Wren Writer" in response.content.decode()
 
