@@ -47,7 +47,9 @@ def keys_in(html: str) -> list[str]:
     return [match.group(1) for match in _PLACEHOLDER.finditer(html)]
 
 
-def expand_placeholders(html: str, videos, *, mode: str = "page", fallback=None) -> str:
+def expand_placeholders(
+    html: str, videos, *, mode: str = "page", fallback=None, anchors: bool = True
+) -> str:
     """Replace placeholders with facades ("page") or linked posters ("feed"); link timecodes.
 
     Timecodes point at the nearest video above them, the first one for those above every
@@ -72,7 +74,7 @@ def expand_placeholders(html: str, videos, *, mode: str = "page", fallback=None)
                 skip_depth = max(0, skip_depth + (-1 if match.group(1) else 1))
             out.append(tag)
         elif current is not None and not skip_depth:
-            linked = _link_timecodes(text, *current, mode=mode, counter=counter)
+            linked = _link_timecodes(text, *current, mode=mode, counter=counter, anchors=anchors)
             clips = clips or 'data-end="' in linked
             out.append(linked)
         else:
@@ -202,7 +204,9 @@ def _placed(key: str, url: str, by_key: dict):
     return _with_stored(ref, video), video
 
 
-def _link_timecodes(text: str, ref: VideoRef, video, *, mode: str, counter: list) -> str:
+def _link_timecodes(
+    text: str, ref: VideoRef, video, *, mode: str, counter: list, anchors: bool = True
+) -> str:
     duration = video.duration_seconds if video else None
 
     def replace_one(match):
@@ -211,7 +215,8 @@ def _link_timecodes(text: str, ref: VideoRef, video, *, mode: str, counter: list
         seconds, end = _range(match, duration)
         if seconds is None:
             return match.group(0)
-        anchor = moment_anchor(counter[0]) if mode == "page" else ""
+        # Only the essay body carries the moment ids its shot list links back to.
+        anchor = moment_anchor(counter[0]) if mode == "page" and anchors else ""
         return timecode_link(ref, seconds, end=end, mode=mode, anchor=anchor)
 
     return _TIMECODE.sub(replace_one, text)

@@ -13,7 +13,7 @@ register = template.Library()
 def comment_body(comment, video=None):
     """Return a comment's sanitized HTML with its timecodes linked to the essay's video."""
     # body_html was sanitized on save (blog.rendering.render_comment).
-    return mark_safe(expand_placeholders(comment.body_html, [], fallback=video))
+    return mark_safe(expand_placeholders(comment.body_html, [], fallback=video, anchors=False))
 
 
 def _replying_to(request, threads):

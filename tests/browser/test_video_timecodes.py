@@ -43,7 +43,7 @@ def test_a_timecode_loads_the_player_at_that_time_then_seeks_it(page, live_serve
     )
     page.goto(live_server.url + post.get_absolute_url())
     assert page.requests.third_party == []
-    first = page.get_by_role("link", name="1:23")
+    first = page.get_by_role("link", name="1:23", exact=True)
     assert first.get_attribute("href") == "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=83s"
 
     fake_player(page, "https://www.youtube-nocookie.com/**")
@@ -88,7 +88,7 @@ def test_vimeo_chapters_seek_with_the_player_api(page, live_server, make_post):
 def test_a_provider_without_a_seek_api_is_reloaded_at_the_time(page, live_server, make_post):
     post = make_post(body="https://dai.ly/x7tgad0\n\nSee [0:10] and [0:40].")
     page.goto(live_server.url + post.get_absolute_url())
-    page.get_by_role("link", name="0:10").click()
+    page.get_by_role("link", name="0:10", exact=True).click()
     frame = page.locator("iframe.video-player")
     frame.wait_for()
     assert "startTime=10" in frame.get_attribute("src")
@@ -105,7 +105,7 @@ def test_without_javascript_a_timecode_is_a_deep_link(browser, live_server, make
     page = context.new_page()
     page.goto(live_server.url + post.get_absolute_url())
     assert (
-        page.get_by_role("link", name="1:23").get_attribute("href")
+        page.get_by_role("link", name="1:23", exact=True).get_attribute("href")
         == "https://vimeo.com/76979871#t=83s"
     )
     context.close()
