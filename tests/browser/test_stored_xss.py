@@ -200,7 +200,7 @@ def test_admin_views_escape_every_author_field(page, live_server, hostile_site, 
     # Messages: saving a post with a hostile title shows it in the success message.
     attack.visit(live_server.url + f"/admin/blog/post/{site['html'].pk}/change/")
     page.fill("#id_title", f"Saved {PAYLOADS[1]}")
-    page.click("[name=_continue]")
+    page.click("button[name=_publish]")  # the desk's Publish / Update
     page.wait_for_load_state()
     attack.visit(page.url)
     assert "Saved" in page.content()

@@ -43,7 +43,7 @@ def test_a_timecode_loads_the_player_at_that_time_then_seeks_it(page, live_serve
     )
     page.goto(live_server.url + post.get_absolute_url())
     assert page.requests.third_party == []
-    first = page.get_by_role("link", name="1:23", exact=True)
+    first = page.locator(".post-body a.timecode", has_text="1:23")
     assert first.get_attribute("href") == "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=83s"
 
     fake_player(page, "https://www.youtube-nocookie.com/**")
@@ -57,7 +57,7 @@ def test_a_timecode_loads_the_player_at_that_time_then_seeks_it(page, live_serve
 
     # The player is there now: a second timecode seeks it instead of reloading it.
     player = player_frame(page, "youtube-nocookie.com")
-    page.get_by_role("link", name="2:05").click()
+    page.locator(".post-body a.timecode", has_text="2:05").click()
     got = messages(player, 2)
     assert frame.get_attribute("src").endswith("start=83&enablejsapi=1")
     assert {"event": "command", "func": "seekTo", "args": [125, True]} in got
@@ -88,11 +88,11 @@ def test_vimeo_chapters_seek_with_the_player_api(page, live_server, make_post):
 def test_a_provider_without_a_seek_api_is_reloaded_at_the_time(page, live_server, make_post):
     post = make_post(body="https://dai.ly/x7tgad0\n\nSee [0:10] and [0:40].")
     page.goto(live_server.url + post.get_absolute_url())
-    page.get_by_role("link", name="0:10", exact=True).click()
+    page.locator(".post-body a.timecode", has_text="0:10").click()
     frame = page.locator("iframe.video-player")
     frame.wait_for()
     assert "startTime=10" in frame.get_attribute("src")
-    page.get_by_role("link", name="0:40").click()
+    page.locator(".post-body a.timecode", has_text="0:40").click()
     page.wait_for_function(
         "document.querySelector('iframe.video-player').src.includes('startTime=40')"
     )
@@ -105,7 +105,7 @@ def test_without_javascript_a_timecode_is_a_deep_link(browser, live_server, make
     page = context.new_page()
     page.goto(live_server.url + post.get_absolute_url())
     assert (
-        page.get_by_role("link", name="1:23", exact=True).get_attribute("href")
+        page.locator(".post-body a.timecode", has_text="1:23").get_attribute("href")
         == "https://vimeo.com/76979871#t=83s"
     )
     context.close()
@@ -121,7 +121,7 @@ def test_timecodes_in_a_post_with_only_an_attached_video_play_that_video(
     video, _ = video_get_or_create_from_url(url="https://vimeo.com/76979871")
     PostVideo.objects.create(post=post, video=video, caption="The making-of clip")
     page.goto(live_server.url + post.get_absolute_url())
-    link = page.get_by_role("link", name="0:42")
+    link = page.locator(".post-body a.timecode", has_text="0:42")
     assert link.get_attribute("href") == "https://vimeo.com/76979871#t=42s"
 
     fake_player(page, "https://player.vimeo.com/**")
