@@ -336,14 +336,14 @@ def _pages(posts) -> dict[str, str]:
     )
     others = [slug for slug in pair if slug != tag]
     second = max(set(others), key=others.count)
-    author = published.values("author__username").annotate(n=Count("pk")).order_by("-n")[0]
+    author = published.values("author__profile__slug").annotate(n=Count("pk")).order_by("-n")[0]
     return {
         "home": "/",
         "post": post.get_absolute_url(),
         "tag": f"/tags/{tag}/",
         "two-tag filter": f"/tags/{tag}+{second}/",
         "archive": "/archive/",
-        "author": f"/authors/{author['author__username']}/",
+        "author": f"/authors/{author['author__profile__slug']}/",
         "search": f"/search/?q={SEARCH_WORD}",
         "feed": "/feed/",
         "sitemap": "/sitemap.xml",

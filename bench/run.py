@@ -71,7 +71,7 @@ def main() -> None:
                 check=True,
                 capture_output=True,
                 text=True,
-            ).stdout
+            ).stdout.splitlines()[-1]  # the figures; the log lines (JSON too) come before them
         )
         server, port = _start_gunicorn(env, options)
         try:
