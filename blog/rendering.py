@@ -56,7 +56,7 @@ PAGE_IDS = frozenset(
     {
         "content", "content-main", "main", "container", "header", "footer", "branding",
         "nav-sidebar", "user-tools", "site-name", "attached-videos-title", "narrowing-title",
-        "related-title", "search-q", "site-search-q", "notfound-q",
+        "related-title", "search-q", "site-search-q", "notfound-q", "series-nav-title",
     }
 )  # fmt: skip
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_:.-]{0,80}$", re.IGNORECASE)
@@ -413,6 +413,32 @@ def render_comment(text: str) -> str:
     """Return a reader's comment as sanitized HTML (the comment subset, nofollow ugc links)."""
     text = _IGNORED_IN_COMMENT.sub("", text or "")
     return _comment_cleaner.clean(_comment_markdown.render(text))
+
+
+# --- Short author text: a series' description ---------------------------------------------
+# Paragraphs, emphasis, links, lists and quotes: no headings (the page has its own), images,
+# raw HTML or videos. Links are the author's own, so they carry no nofollow.
+DESCRIPTION_TAGS = frozenset({"p", "br", "em", "strong", "a", "blockquote", "code", "ul", "ol", "li"})
+DESCRIPTION_MAX_BYTES = 20_000
+
+_description_markdown = (
+    MarkdownIt("zero", {"html": False, "typographer": False, "maxNesting": COMMENT_MAX_DEPTH})
+    .enable(["paragraph", "newline", "emphasis", "link", "autolink", "blockquote", "list"])
+    .enable(["backticks", "escape", "entity"])
+)
+_description_cleaner = bleach.Cleaner(
+    tags=DESCRIPTION_TAGS,
+    attributes=_allow_comment_attribute,
+    protocols=SAFE_SCHEMES,
+    strip=True,
+    strip_comments=True,
+)
+
+
+def render_description(text: str) -> str:
+    """Return a short piece of author Markdown (a series' description) as sanitized HTML."""
+    text = _IGNORED_IN_COMMENT.sub("", text or "")[:DESCRIPTION_MAX_BYTES]
+    return _description_cleaner.clean(_description_markdown.render(text))
 
 
 # NUL and other C0 controls except tab and newlines: nothing a reader means to type.
