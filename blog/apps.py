@@ -13,10 +13,11 @@ class BlogConfig(AppConfig):
         search_index.connect_signals()
         # Imported here: the module needs the models, which exist only once apps are ready.
         from blog import page_cache
-        from blog.models import AuthorProfile, author_profile_on_user_created
+        from blog.models import AuthorProfile, Series, author_profile_on_user_created
 
         page_cache.connect_signals()
         page_cache.watch_model(AuthorProfile)
+        page_cache.watch_model(Series)
         post_save.connect(
             author_profile_on_user_created,
             sender=get_user_model(),

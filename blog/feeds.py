@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds: the whole site, and any tag filter (one tag, several, exclusions).
+"""RSS 2.0 and Atom feeds: the whole site, any tag filter (one tag, several, exclusions), a series.
 
 Items carry the full, sanitized body with videos as linked posters (never a player), ids
 minted once from the post's pk and creation date (RFC 4151 tag: URIs), and absolute links.
@@ -8,13 +8,15 @@ import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from blog import seo
-from blog.models import Post
+from blog.models import Post, Series
 from blog.tag_selection import TagSelection
 
 FEED_ITEMS = 20
@@ -153,3 +155,39 @@ class AtomTagFilterFeed(TagFilterFeed):
 
     def feed_url(self, selection):
         return seo.absolute_url(selection.atom_url())
+
+
+class SeriesFeed(PostFeed):
+    """The published parts of a series, newest first: /series/<slug>/feed/."""
+
+    def get_object(self, request, slug):
+        series = get_object_or_404(Series, slug=slug)
+        if not series.published_parts().exists():
+            raise Http404("No published part in this series yet.")
+        return series
+
+    def posts(self, series):
+        return Post.objects.published().filter(series=series)
+
+    def title(self, series):
+        return f"{settings.SITE_NAME}: {series.title}"
+
+    def subtitle(self, series):
+        """Atom's <subtitle> is plain text: the description without its markup."""
+        return series.summary or f"The essays of the series “{series.title}”"
+
+    def description(self, series):
+        return escape(self.subtitle(series))
+
+    def link(self, series):
+        return seo.absolute_url(series.get_absolute_url())
+
+    def feed_url(self, series):
+        return seo.absolute_url(series.get_feed_url())
+
+
+class AtomSeriesFeed(SeriesFeed):
+    feed_type = ContentAtomFeed
+
+    def feed_url(self, series):
+        return seo.absolute_url(series.get_atom_url())

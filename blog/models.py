@@ -556,6 +556,7 @@ class SeriesQuerySet(models.QuerySet):
         return self.annotate(
             part_count=models.Count("parts", filter=published),
             latest_at=models.Max("parts__published_at", filter=published),
+            parts_updated_at=models.Max("parts__updated_at", filter=published),
         ).filter(part_count__gt=0)
 
 

@@ -110,8 +110,39 @@ def video_clips(video, moments) -> list[dict]:
     return clips
 
 
-def post_json_ld(post) -> dict:
-    """Return a schema.org BlogPosting for a post, with a VideoObject per video."""
+def series_reference(series) -> dict:
+    """Return a schema.org CreativeWorkSeries naming a series (a part's ``isPartOf``)."""
+    return {
+        "@type": "CreativeWorkSeries",
+        "name": series.title,
+        "url": absolute_url(series.get_absolute_url()),
+    }
+
+
+def series_json_ld(series, page) -> dict:
+    """Return a schema.org CreativeWorkSeries for a series page, with the parts it lists."""
+    data = {"@context": "https://schema.org", **series_reference(series)}
+    if series.summary:
+        data["description"] = series.summary
+    if series.picture and series.picture.file:
+        data["image"] = absolute_url(series.picture.file.url)
+    data["hasPart"] = [
+        {
+            "@type": "BlogPosting",
+            "headline": post.title,
+            "url": absolute_url(post.get_absolute_url()),
+            "position": page.start_index() + n,
+        }
+        for n, post in enumerate(page.object_list)
+    ]
+    return data
+
+
+def post_json_ld(post, series_nav=None) -> dict:
+    """Return a schema.org BlogPosting for a post, with a VideoObject per video.
+
+    A part of a series says so (``isPartOf``, and its ``position`` among the published parts).
+    """
     url = absolute_url(post.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -135,6 +166,9 @@ def post_json_ld(post) -> dict:
     }
     if post.published_at:
         data["datePublished"] = post.published_at.isoformat()
+    if series_nav is not None:
+        data["isPartOf"] = series_reference(series_nav.series)
+        data["position"] = series_nav.number
     if post.featured_image:
         data["image"] = featured_image_url(post)
     videos = post.shown_videos()

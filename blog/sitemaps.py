@@ -1,4 +1,4 @@
-"""/sitemap.xml: posts (with lastmod), single-tag pages, archives, authors, the index pages.
+"""/sitemap.xml: posts (with lastmod), single-tag pages, series, archives, authors, index pages.
 
 Multi-tag filters are left out on purpose: their combinations are endless and they carry
 ``noindex``. Every address is on settings.SITE_URL, whatever host the request came to.
@@ -13,7 +13,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Count, Max, Prefetch
 from django.urls import reverse
 
-from blog.models import Post, PostVideo, Tag, author_profile_for
+from blog.models import Post, PostVideo, Series, Tag, author_profile_for
 from blog.periods import MonthOf, YearOf
 from videos.models import FLAGGED, Video
 
@@ -49,7 +49,7 @@ class IndexPagesSitemap(SiteSitemap):
     priority = 1.0
 
     def items(self):
-        return ["blog:home", "blog:tag-index", "blog:archive"]
+        return ["blog:home", "blog:tag-index", "blog:series-index", "blog:archive"]
 
     def location(self, name):
         return reverse(name)
@@ -68,6 +68,23 @@ class TagSitemap(SiteSitemap):
 
     def lastmod(self, tag):
         return tag.last_change
+
+
+class SeriesSitemap(SiteSitemap):
+    """Every series with a published part; it changes when a part does, or the series."""
+
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return (
+            Series.objects.with_published_parts()
+            .only("slug", "updated_at")
+            .order_by("slug")
+        )
+
+    def lastmod(self, series):
+        return max(filter(None, [series.updated_at, series.parts_updated_at]))
 
 
 class ArchiveSitemap(SiteSitemap):
@@ -117,6 +134,7 @@ SITEMAPS = {
     "pages": IndexPagesSitemap,
     "posts": PostSitemap,
     "tags": TagSitemap,
+    "series": SeriesSitemap,
     "archives": ArchiveSitemap,
     "authors": AuthorSitemap,
 }

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 
 from blog import search as post_search
 from blog import seo
-from blog.models import AuthorProfile, Post, Tag
+from blog.models import SERIES_ORDER, AuthorProfile, Post, Series, Tag
 from blog.periods import MonthOf
 from blog.tag_selection import TagSelection
 
@@ -38,7 +38,7 @@ class PostDetailView(DetailView):
     """A post page; staff also see drafts and scheduled posts, marked as a preview."""
 
     def get_queryset(self):
-        return Post.objects.visible_to(self.request.user).for_reading()
+        return Post.objects.visible_to(self.request.user).for_reading().select_related("series")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -49,8 +49,9 @@ class PostDetailView(DetailView):
             context["previous_post"], context["next_post"] = published.neighbours_of(post)
         # Related essays show a picture and a title (related_to loads only card fields).
         context["related_posts"] = published.related_to(post, limit=RELATED_POSTS)
+        context["series_nav"] = series_nav = SeriesNav.of(post)
         context["social"] = seo.post_social(post)
-        context["json_ld"] = seo.json_ld_script(seo.post_json_ld(post))
+        context["json_ld"] = seo.json_ld_script(seo.post_json_ld(post, series_nav=series_nav))
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -58,6 +59,74 @@ class PostDetailView(DetailView):
         if context["is_preview"]:
             add_never_cache_headers(response)
         return response
+
+
+class SeriesNav:
+    """Where a post stands in its series: "Part 2 of 5", the parts around it, the whole list.
+
+    Counted over the published parts only (one query, card fields); a staff preview of a
+    draft part sees it at the place it will take once published.
+    """
+
+    def __init__(self, series, parts, post):
+        self.series = series
+        self.parts = parts
+        index = next(n for n, part in enumerate(parts) if part.pk == post.pk)
+        self.number = index + 1
+        self.count = len(parts)
+        self.previous = parts[index - 1] if index > 0 else None
+        self.next = parts[index + 1] if index + 1 < len(parts) else None
+
+    @classmethod
+    def of(cls, post):
+        """Return the post's place in its series, or None when it is in none."""
+        if post.series_id is None:
+            return None
+        parts = list(
+            Post.objects.published()
+            .filter(series_id=post.series_id)
+            .order_by(*SERIES_ORDER)
+            .only("id", "title", "slug", "series_part", "published_at")
+        )
+        if not any(part.pk == post.pk for part in parts):  # a preview: where it will go
+            place = sum(1 for part in parts if (part.series_part or 0) <= (post.series_part or 0))
+            parts.insert(place, post)
+        return cls(post.series, parts, post)
+
+
+class SeriesIndexView(ListView):
+    """Every series with published parts, the most recently continued first."""
+
+    template_name = "blog/series_index.html"
+    context_object_name = "series_list"
+    paginate_by = settings.POSTS_PER_PAGE
+
+    def get_queryset(self):
+        return (
+            Series.objects.with_published_parts()
+            .select_related("picture")
+            .order_by("-latest_at", "title", "pk")
+        )
+
+
+class SeriesView(PublishedPostsMixin, ListView):
+    """A series' published parts in order; a series with none is a 404 (drafts never count)."""
+
+    template_name = "blog/series_detail.html"
+    allow_empty = False
+
+    def get_queryset(self):
+        self.series = get_object_or_404(
+            Series.objects.select_related("picture"), slug=self.kwargs["slug"]
+        )
+        return super().get_queryset().filter(series=self.series).order_by(*SERIES_ORDER)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(series=self.series, **kwargs)
+        context["json_ld"] = seo.json_ld_script(
+            seo.series_json_ld(self.series, context["page_obj"])
+        )
+        return context
 
 
 @require_safe
