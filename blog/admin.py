@@ -19,11 +19,12 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 from taggit.utils import edit_string_for_tags
 
-from blog import (  # noqa: F401 (author_admin registers the profile admin)
+from blog import (  # noqa: F401 (author_admin, series_admin register their admins)
     admin_views,
     author_admin,
     images,
     review,
+    series_admin,
     services,
 )
 from blog.body_checks import body_video_line_warnings
@@ -193,6 +194,7 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "body_format", "excerpt", "tags"]}),
         ("Publishing", {"fields": ["status", "published_at", "author"]}),
+        ("Series", {"fields": ["series", "series_part"]}),
         (
             "Featured image",
             {
@@ -280,7 +282,7 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
         if not can_edit_any(request):
             fields += ["author"]
         if held_for_review(request, obj):
-            fields += ["featured_image"]
+            fields += ["featured_image", "series", "series_part"]
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):

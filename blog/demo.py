@@ -1,5 +1,5 @@
-"""Demo content for a fresh install: one long essay, shorter posts sharing its tags, a draft
-and a scheduled post. The video links illustrate the embeds; they are not checked online."""
+"""Demo content for a fresh install: one long essay, shorter posts sharing its tags, a draft,
+a scheduled post and a series of three of them (the scheduled one its fourth, uncounted part). The video links illustrate the embeds; they are not checked online."""
 
 from django.dispatch import Signal
 
@@ -214,4 +214,24 @@ SCHEDULED = {
     "body": "This post is scheduled for next month and must not be visible before then.",
     "tags": ["Jonathan Glazer", "1990s"],
     "days_ahead": 30,
+}
+
+# A series of the demo's essays, in the order the videos were made. The scheduled post is its
+# fourth part: readers see "Part 2 of 3" until that post's date comes.
+SERIES = {
+    "slug": "glazers-nineties",
+    "title": "Glazer's nineties",
+    "description": (
+        "Three music videos Jonathan Glazer made before his first feature, read in the order "
+        "he made them: a hotel corridor, a room that moves, a tunnel full of traffic.\n\n"
+        "Each is built around *one* physical idea, staged for real."
+    ),
+    # The picture: the featured image of this essay.
+    "picture_of": "the-room-that-moves-virtual-insanity",
+    "parts": [
+        "karmacoma-corridors",
+        "the-room-that-moves-virtual-insanity",
+        "rabbit-in-your-headlights",
+        "scheduled-glazer-retrospective",
+    ],
 }

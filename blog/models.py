@@ -642,7 +642,8 @@ class Series(models.Model):
 
 
 # The order of a series' parts: the part number, then (for equal numbers) the older first.
-SERIES_ORDER = ("series_part", "published_at", "pk")
+# A part without a number (written by .update()) goes last on every database.
+SERIES_ORDER = (models.F("series_part").asc(nulls_last=True), "published_at", "pk")
 
 
 class CitedMoment(models.Model):

@@ -418,7 +418,9 @@ def render_comment(text: str) -> str:
 # --- Short author text: a series' description ---------------------------------------------
 # Paragraphs, emphasis, links, lists and quotes: no headings (the page has its own), images,
 # raw HTML or videos. Links are the author's own, so they carry no nofollow.
-DESCRIPTION_TAGS = frozenset({"p", "br", "em", "strong", "a", "blockquote", "code", "ul", "ol", "li"})
+DESCRIPTION_TAGS = frozenset(
+    {"p", "br", "em", "strong", "a", "blockquote", "code", "ul", "ol", "li"}
+)
 DESCRIPTION_MAX_BYTES = 20_000
 
 _description_markdown = (

@@ -77,11 +77,7 @@ class SeriesSitemap(SiteSitemap):
     priority = 0.6
 
     def items(self):
-        return (
-            Series.objects.with_published_parts()
-            .only("slug", "updated_at")
-            .order_by("slug")
-        )
+        return Series.objects.with_published_parts().only("slug", "updated_at").order_by("slug")
 
     def lastmod(self, series):
         return max(filter(None, [series.updated_at, series.parts_updated_at]))

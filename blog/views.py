@@ -89,7 +89,11 @@ class SeriesNav:
             .only("id", "title", "slug", "series_part", "published_at")
         )
         if not any(part.pk == post.pk for part in parts):  # a preview: where it will go
-            place = sum(1 for part in parts if (part.series_part or 0) <= (post.series_part or 0))
+            last = float("inf")
+            number = post.series_part if post.series_part is not None else last
+            place = sum(
+                1 for p in parts if (p.series_part if p.series_part is not None else last) <= number
+            )
             parts.insert(place, post)
         return cls(post.series, parts, post)
 

@@ -13,7 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from blog.models import PostVideo
+from blog.models import PostVideo, Series
 from videos.services import video_get_or_create_from_url
 
 SIZES = [2, 14]  # 14: more than a page (POSTS_PER_PAGE is 10), so every list is full
@@ -29,8 +29,17 @@ PAGES = {
     # version, post (author, image joined), tags, inline videos, their chapters, attached
     # videos, their chapters, body images, previous, next, related (ranked, then cards, and
     # the videos that may lend those cards a poster: attached, inline), the moments the essay
-    # cites, the comment settings, the comments
-    "post": ("{post}", 17, [IMAGE, INLINE, ATTACHED, TAG]),
+    # cites, the comment settings, the comments; the series' published parts (every essay
+    # here is a part of one series: "Part 1 of N" and its list come in that one query)
+    "post": ("{post}", 18, [IMAGE, INLINE, ATTACHED, TAG, "Part 1 of "]),
+    # version, the series (its picture joined), whether it has a published part (a series of
+    # drafts is a 404), count, page of parts, tags, the cards' videos (attached, inline),
+    # comment counts
+    "series": ("/series/the-series/", 9, [IMAGE, TAG, "Essay 0"]),
+    # version, count, the page of series with their part counts (picture joined)
+    "series index": ("/series/", 3, ["/series/the-series/"]),
+    # + the series and whether it has a published part
+    "series feed": ("/series/the-series/feed/", 10, [IMAGE, INLINE, ATTACHED]),
     # Every listing below: + the cards' videos (attached, inline) and their comment counts.
     # version, the tags by slug, count, page, tags, narrowing tags
     "tag": ("/tags/common/", 9, [IMAGE, TAG]),
@@ -49,7 +58,8 @@ PAGES = {
     "atom feed": ("/feed/atom/", 8, [IMAGE, INLINE, ATTACHED]),
     # + the tag by slug
     "tag feed": ("/tags/common/feed/", 9, [IMAGE, INLINE, ATTACHED]),
-    "sitemap": ("/sitemap.xml", 9, ["/posts/essay-0/", TAG]),
+    # + the series with published parts: counted, then listed
+    "sitemap": ("/sitemap.xml", 11, ["/posts/essay-0/", TAG, "/series/the-series/"]),
     "video sitemap": ("/videos/sitemap.xml", 4, []),
     "videos index": ("/videos/", 5, [ATTACHED]),
     # + the moments published essays cite
@@ -62,6 +72,7 @@ def site(make_post, make_image, request):
     size = request.param
     picture = make_image()
     posts, videos = [], []
+    series = Series.objects.create(title="The series", slug="the-series", picture=picture)
     for n in range(size):
         inline = f"https://www.youtube.com/watch?v=inl{n:08d}"
         body = f"An essay, number {n}.\n\n{inline}\n\nAt [0:42] it turns.\n\n[image:{picture.pk}]\n"
@@ -72,6 +83,8 @@ def site(make_post, make_image, request):
             featured_image=picture,
             published_at=MARCH + timedelta(hours=n),
             tags=tags,
+            series=series,
+            series_part=n + 1,
         )
         attached, _ = video_get_or_create_from_url(url=f"https://youtu.be/att{n:08d}")
         PostVideo.objects.create(post=post, video=attached, caption=f"Attached {n}")

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from blog import demo, demo_art, page_cache, services
-from blog.models import Image, Post, PostVideo
+from blog.models import Image, Post, PostVideo, Series
 from videos.models import Video
 from videos.posters import poster_clean
 from videos.services import video_get_or_create_from_url, video_set_poster
@@ -36,6 +36,7 @@ class Command(BaseCommand):
             now + timedelta(days=demo.SCHEDULED["days_ahead"]),
         )
         pictures = self._pictures()
+        self._series()
         demo.demo_loaded.send(sender=self.__class__, author=author)
         self.stdout.write(
             self.style.SUCCESS(
@@ -70,6 +71,26 @@ class Command(BaseCommand):
         if made:
             page_cache.content_version_bump()  # update() sends no signal
         return made
+
+    def _series(self) -> None:
+        """Make the demo series once; a later run leaves its parts as an editor arranged them."""
+        spec = demo.SERIES
+        series, created = Series.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={"title": spec["title"], "description": spec["description"]},
+        )
+        if series.picture_id is None:
+            cover = Post.objects.filter(slug=spec["picture_of"]).values("featured_image").first()
+            if cover and cover["featured_image"]:
+                series.picture_id = cover["featured_image"]
+                series.save()
+        if not created:
+            return
+        for number, slug in enumerate(spec["parts"], start=1):
+            post = Post.objects.filter(slug=slug, series__isnull=True).first()
+            if post is not None:
+                post.series, post.series_part = series, number
+                post.save(update_fields=["series", "series_part", "updated_at"])
 
     def _post(self, spec, author, status, published_at) -> int:
         post, created = Post.objects.get_or_create(
