@@ -49,7 +49,7 @@ class IndexPagesSitemap(SiteSitemap):
     priority = 1.0
 
     def items(self):
-        return ["blog:home", "blog:tag-index", "blog:series-index", "blog:archive"]
+        return ["blog:home", "blog:tag-index", "blog:archive"]
 
     def location(self, name):
         return reverse(name)
@@ -71,16 +71,25 @@ class TagSitemap(SiteSitemap):
 
 
 class SeriesSitemap(SiteSitemap):
-    """Every series with a published part; it changes when a part does, or the series."""
+    """Every series with a published part, and their index once there is one (one query)."""
 
     changefreq = "weekly"
     priority = 0.6
 
     def items(self):
-        return Series.objects.with_published_parts().only("slug", "updated_at").order_by("slug")
+        series = list(
+            Series.objects.with_published_parts().only("slug", "updated_at").order_by("slug")
+        )
+        return ["blog:series-index", *series] if series else []
 
-    def lastmod(self, series):
-        return max(filter(None, [series.updated_at, series.parts_updated_at]))
+    def location(self, item):
+        return reverse(item) if isinstance(item, str) else item.get_absolute_url()
+
+    def lastmod(self, item):
+        if isinstance(item, str):
+            return None
+        # A series changes when it is edited or one of its published parts is.
+        return max(filter(None, [item.updated_at, item.parts_updated_at]))
 
 
 class ArchiveSitemap(SiteSitemap):

@@ -58,8 +58,8 @@ PAGES = {
     "atom feed": ("/feed/atom/", 8, [IMAGE, INLINE, ATTACHED]),
     # + the tag by slug
     "tag feed": ("/tags/common/feed/", 9, [IMAGE, INLINE, ATTACHED]),
-    # + the series with published parts: counted, then listed
-    "sitemap": ("/sitemap.xml", 11, ["/posts/essay-0/", TAG, "/series/the-series/"]),
+    # + the series with published parts (and their index) in one list
+    "sitemap": ("/sitemap.xml", 10, ["/posts/essay-0/", TAG, "/series/the-series/"]),
     "video sitemap": ("/videos/sitemap.xml", 4, []),
     "videos index": ("/videos/", 5, [ATTACHED]),
     # + the moments published essays cite
