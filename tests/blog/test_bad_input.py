@@ -49,6 +49,12 @@ READER_URLS = [
     "/tags/{p}/feed/atom/",
     "/posts/{p}/",
     "/posts/{p}/?page={v}",
+    "/series/?page={v}",
+    "/series/{p}/",
+    "/series/{p}/feed/",
+    "/series/{p}/feed/atom/",
+    "/series/the-series/?page={v}",
+    "/series/the-series/feed/?page={v}",
     "/authors/{p}/",
     "/authors/writer/?page={v}",
     "/2025/?page={v}",
@@ -76,10 +82,13 @@ def site(make_post):
 
     from django.utils import timezone
 
+    from blog.models import Series
+
     return make_post(
         tags=["effects"],
         body="An essay.\n\nhttps://youtu.be/dQw4w9WgXcQ\n",
         published_at=timezone.make_aware(datetime(2025, 5, 5)),
+        series=Series.objects.create(title="The series", slug="the-series"),
     )
 
 
@@ -140,6 +149,10 @@ ADMIN_GETS = [
     "/admin/blog/post/image-picker/?q=a&page={v}",
     "/admin/blog/tag/?q={v}",
     "/admin/blog/tag/{p}/change/",
+    "/admin/blog/series/?q={v}",
+    "/admin/blog/series/?o={v}",
+    "/admin/blog/series/{p}/change/",
+    "/admin/blog/post/?series__id__exact={v}",
     "/admin/blog/image/?q={v}",
     "/admin/blog/image/?decorative__exact={v}",
     "/admin/blog/image/{p}/change/",
@@ -178,6 +191,8 @@ POST_FIELDS = [
     "post_videos-0-position",
     "post_videos-0-start_seconds",
     "post_videos-TOTAL_FORMS",
+    "series",
+    "series_part",
 ]
 
 
@@ -219,6 +234,17 @@ def test_preview_refuses_bad_input_as_json(client, staff, site, field, settings)
     "url, fields",
     [
         ("/admin/blog/tag/add/", {"name": "ok", "description": ""}),
+        (
+            "/admin/blog/series/add/",
+            {
+                "title": "ok",
+                "slug": "",
+                "description": "",
+                "picture": "",
+                "parts-TOTAL_FORMS": "0",
+                "parts-INITIAL_FORMS": "0",
+            },
+        ),
         ("/admin/videos/video/add/", {"url": "https://youtu.be/aaaaaaaaaaa"}),
     ],
 )

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from blog import services
-from blog.models import Post, PostVideo
+from blog.models import Post, PostVideo, Series
 from videos.models import Video, VideoChapter
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,13 @@ def site(make_post, make_image, make_user):
         )
         for kind, marks in HIDDEN.items()
     }
-    return {"published": published, "hidden": hidden}
+    # A series with public and hidden parts, and one whose only part is the draft.
+    shared = Series.objects.create(title="Public series", slug="public-series")
+    for number, post in enumerate([published[0], *hidden.values(), published[1]], start=1):
+        Post.objects.filter(pk=post.pk).update(series=shared, series_part=number)
+    secret = Series.objects.create(title="Zorblax series", slug="zorblax-series")
+    Post.objects.filter(pk=hidden["draft"].pk).update(series=secret, series_part=1)
+    return {"published": published, "hidden": hidden, "series": shared}
 
 
 def _secrets(site):
@@ -186,6 +192,9 @@ def test_no_trace_of_hidden_posts_on_any_public_url(client, site):
         "/tags/",
         "/archive/",
         "/videos/",
+        "/series/",
+        "/series/zorblax-series/",
+        "/series/zorblax-series/feed/",
         "/authors/writer/",
         "/authors/second/",
     ]
@@ -208,7 +217,15 @@ def test_no_trace_of_hidden_posts_on_any_public_url(client, site):
     for post in site["published"]:
         assert answers.get(post.get_absolute_url(), (0,))[0] == 200
     assert answers["/tags/effects+shared/"][0] == 200
+    for url in ("/series/public-series/", "/series/public-series/feed/atom/"):
+        assert answers.get(url, (0,))[0] == 200, url
+    assert "Part 2 of 2" in answers[published_url(site, 1)][1]
+    assert answers["/series/zorblax-series/"][0] == 404
     assert any(url.startswith("/videos/youtube/public") for url in answers)
+
+
+def published_url(site, n):
+    return site["published"][n].get_absolute_url()
 
 
 @pytest.mark.parametrize("kind", sorted(HIDDEN))
