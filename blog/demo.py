@@ -226,8 +226,12 @@ SERIES = {
         "he made them: a hotel corridor, a room that moves, a tunnel full of traffic.\n\n"
         "Each is built around *one* physical idea, staged for real."
     ),
-    # The picture: the featured image of this essay.
-    "picture_of": "the-room-that-moves-virtual-insanity",
+    # Its picture: the three parts' motifs side by side (blog.demo_art.demo_triptych).
+    "picture": (
+        ("corridor", "room", "tunnel"),
+        "Three drawings side by side: a corridor of red frames, a bare room with a red couch, "
+        "two headlights in a dark tunnel.",
+    ),
     "parts": [
         "karmacoma-corridors",
         "the-room-that-moves-virtual-insanity",

@@ -41,6 +41,22 @@ def demo_artwork(*, motif: str, width: int = 1280, height: int = 720, seed: str 
     return out.getvalue()
 
 
+def demo_triptych(*, motifs, width: int = 1280, height: int = 720, seed: str = "") -> bytes:
+    """Return a JPEG of several motifs side by side, as panels on a dark ground (a series)."""
+    gap = max(8, width // 80)
+    panel = (width - gap * (len(motifs) + 1)) // len(motifs)
+    inner = height - 2 * gap
+    image = Image.new("RGB", (width, height), (24, 22, 20))
+    for n, motif in enumerate(motifs):
+        art = Image.open(
+            io.BytesIO(demo_artwork(motif=motif, width=panel, height=inner, seed=seed))
+        )
+        image.paste(art, (gap + n * (panel + gap), gap))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    return out.getvalue()
+
+
 def _gradient(w, h, top, bottom):
     column = Image.new("RGB", (1, 256))
     for y in range(256):

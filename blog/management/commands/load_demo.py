@@ -80,10 +80,15 @@ class Command(BaseCommand):
             defaults={"title": spec["title"], "description": spec["description"]},
         )
         if series.picture_id is None:
-            cover = Post.objects.filter(slug=spec["picture_of"]).values("featured_image").first()
-            if cover and cover["featured_image"]:
-                series.picture_id = cover["featured_image"]
-                series.save()
+            motifs, alt = spec["picture"]
+            art = demo_art.demo_triptych(motifs=motifs, seed=series.slug)
+            series.picture = Image(
+                file=ContentFile(art, name=f"demo-series-{series.slug}.jpg"),
+                alt_text=alt,
+                credit="Drawn for the Closer demo",
+            )
+            series.picture.save()
+            series.save()
         if not created:
             return
         for number, slug in enumerate(spec["parts"], start=1):
