@@ -183,7 +183,13 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
     formfield_overrides = SAFE_IMAGE_FIELDS
     list_display = ["title", "status_label", "published_at", "author", "tag_names"]
     # Only the tags of the posts this user may list (an Author: their own).
-    list_filter = ["status", ("tags", admin.RelatedOnlyFieldListFilter), "author", "published_at"]
+    list_filter = [
+        "status",
+        ("tags", admin.RelatedOnlyFieldListFilter),
+        ("series", admin.RelatedOnlyFieldListFilter),
+        "author",
+        "published_at",
+    ]
     search_fields = ["title", "excerpt", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}

@@ -23,6 +23,8 @@ PAGES = {
     "search": "/search/?q=glazer",
     "author": "/authors/ana-reyes/",
     "videos": "/videos/",
+    "series": "/series/glazers-nineties/",
+    "series-index": "/series/",
     "404": "/posts/no-such-essay/",
 }
 SIZES = {"phone": (375, 812), "desktop": (1280, 900)}
