@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -197,9 +198,15 @@ class TagFilterView(PublishedPostsMixin, ListView):
 tag_filter = TagFilterView.as_view()
 
 
+# The archive index names a few essays under each month and links the month page for the rest:
+# its size grows with the months a site has been running, not with its essays (listing every
+# title made the index 1.3 MB and 1.5 s at 10,000 essays).
+ARCHIVE_TITLES_PER_MONTH = 5
+
+
 @require_safe
 def archive_index(request):
-    """Every month with published posts, newest first, with how many posts each has."""
+    """Every month with published essays, newest first: its count and its latest few titles."""
     months = (
         Post.objects.published()
         .annotate(month=MonthOf("published_at"))
@@ -208,14 +215,29 @@ def archive_index(request):
         .annotate(post_count=Count("pk"))
         .order_by("-month")
     )
-    # The titles under each month: one more query, only the columns a link needs.
+    # The titles under each month: one more query, only the columns a link needs, and only the
+    # newest few of each month (a window numbering each month's essays, filtered in SQL).
     titles: dict = {}
-    listed = Post.objects.published().only("title", "slug", "published_at")
-    for post in listed.annotate(month=MonthOf("published_at")).order_by("-published_at", "-pk"):
+    listed = (
+        Post.objects.published()
+        .only("title", "slug", "published_at")
+        .annotate(
+            month=MonthOf("published_at"),
+            place=Window(
+                RowNumber(),
+                partition_by=[MonthOf("published_at")],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(place__lte=ARCHIVE_TITLES_PER_MONTH)
+        .order_by("-published_at", "-pk")
+    )
+    for post in listed:
         titles.setdefault(post.month, []).append(post)
     years: dict[int, list] = {}
     for row in months:
         row["posts"] = titles.get(row["month"], [])
+        row["more"] = row["post_count"] - len(row["posts"])
         years.setdefault(row["month"].year, []).append(row)
     context = {
         "years": [

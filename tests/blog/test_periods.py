@@ -55,3 +55,24 @@ def test_the_archive_index_counts_each_month_in_one_query(
         for row in y["months"]
     ]
     assert months == [(12, 1), (3, 3)]
+
+
+@pytest.mark.django_db
+def test_the_archive_index_names_the_newest_few_of_a_month_and_links_the_rest(
+    client, make_post, django_assert_num_queries
+):
+    from blog.views import ARCHIVE_TITLES_PER_MONTH
+
+    extra = 2
+    for day in range(1, ARCHIVE_TITLES_PER_MONTH + extra + 1):
+        make_post(title=f"March essay {day}", published_at=datetime(2024, 3, day, 12, tzinfo=UTC))
+    make_post(title="April essay", published_at=datetime(2024, 4, 2, 12, tzinfo=UTC))
+    with django_assert_num_queries(3):  # as many queries however many essays a month has
+        response = client.get("/archive/")
+    html = response.content.decode()
+    shown = [day for day in range(1, 8) if f"March essay {day}<" in html]
+    assert shown == list(range(extra + 1, ARCHIVE_TITLES_PER_MONTH + extra + 1))  # the newest
+    assert "April essay" in html
+    assert 'href="/2024/03/">All 7 essays of March 2024</a>' in html
+    # A month with all its titles shown has no "all essays" link.
+    assert "essays of April 2024" not in html and "essay of April 2024" not in html
