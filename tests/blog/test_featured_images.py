@@ -3,13 +3,13 @@
 import io
 
 import pytest
-from django.utils import timezone
-from django.test import Client
 from django.contrib.auth.models import Group, Permission
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image as PILImage
 from test_admin import post_form
 

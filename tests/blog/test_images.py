@@ -6,12 +6,12 @@ import struct
 import zlib
 
 import pytest
-from django.test import TestCase
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.template import Context, Template
+from django.test import TestCase
 from PIL import ExifTags
 from PIL import Image as PILImage
 
