@@ -217,9 +217,21 @@ def _link_timecodes(
             return match.group(0)
         # Only the essay body carries the moment ids its shot list links back to.
         anchor = moment_anchor(counter[0]) if mode == "page" and anchors else ""
+        if video is not None and video.is_flagged:
+            # Gone from its provider: the moment stays quoted (and the shot list's target),
+            # but there is no player to start and no page to link to.
+            return gone_timecode(seconds, end=end, anchor=anchor)
         return timecode_link(ref, seconds, end=end, mode=mode, anchor=anchor)
 
     return _TIMECODE.sub(replace_one, text)
+
+
+def gone_timecode(seconds: int, *, end: int | None = None, anchor: str = "") -> str:
+    """Return a quoted moment of a video that no longer plays: the time, as text."""
+    id_attribute = format_html(' id="{}"', anchor) if anchor else ""
+    return format_html(
+        '<span{} class="timecode timecode-gone">{}</span>', id_attribute, clip_label(seconds, end)
+    )
 
 
 def clip_label(start: int, end: int | None) -> str:
