@@ -178,7 +178,7 @@ class Video(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.title or f"{self.provider_label} video"
+        return self.title or f"{self.provider_label} {get_provider(self.provider).noun}"
 
     @property
     def duration_display(self) -> str:

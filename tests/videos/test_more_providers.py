@@ -5,11 +5,14 @@ Each provider gets the same treatment as the first three: what it accepts, what 
 details fetched from a real local server standing in for the provider.
 """
 
+import hashlib
 import re
 
 import pytest
 from fake_provider import bytes_answer, image_bytes, json_answer, send, status_answer
+from page_checks import third_party_loads
 
+from videos.embed import render_video
 from videos.models import Health, Video
 from videos.oembed import OEmbedError, fetch_oembed, has_details_source
 from videos.providers import (
@@ -32,8 +35,6 @@ TUBE = "https://tube.example.org"
 
 
 def page_id(url):
-    import hashlib
-
     return hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
@@ -474,3 +475,57 @@ def test_oembed_errors_carry_health_for_page_providers(provider):
     with pytest.raises(OEmbedError) as excinfo:
         fetch_oembed(parse_video_url(TRACK))
     assert excinfo.value.health == "removed"
+
+
+# --- Facades: the same privacy for every provider -------------------------------------------
+
+
+@pytestmark_db
+@pytest.mark.parametrize(
+    ("url", "player", "label"),
+    [
+        (
+            f"{TUBE}/w/{SHORT}",
+            f"{TUBE}/videos/embed/{UUID}?autoplay=1&amp;p2p=0",
+            'Watch<span class="visually-hidden"> PeerTube video</span> on PeerTube',
+        ),
+        (
+            "https://archive.org/details/his_girl_friday",
+            "https://archive.org/embed/his_girl_friday?autoplay=1",
+            "on Internet Archive",
+        ),
+        (
+            FLICKERMOOD,
+            "https://w.soundcloud.com/player/?url=https%3A%2F%2Fsoundcloud.com%2Fforss%2Fflickermood",
+            'Listen<span class="visually-hidden"> SoundCloud track</span> on SoundCloud',
+        ),
+    ],
+)
+def test_new_providers_get_the_same_facade(peertube, url, player, label):
+    video, ref = video_get_or_create_from_url(url=url)
+    html = render_video(ref, video)
+    assert 'class="video-facade"' in html and f'data-player-url="{player}' in html
+    assert "<iframe" not in html and third_party_loads(html) == []
+    assert label in html
+
+
+@pytestmark_db
+def test_a_bandcamp_track_is_a_link_out_until_its_player_id_is_known():
+    video, ref = video_get_or_create_from_url(url=TRACK)
+    html = render_video(ref, video)
+    assert "video-facade" not in html and "data-player-url" not in html
+    assert f'<a class="video-outlink" href="{TRACK}">' in html and "Listen on Bandcamp" in html
+    assert third_party_loads(html) == []
+    video.embed_id = "2807734542"
+    video.save()
+    html = render_video(video.ref, video)
+    assert 'class="video-facade"' in html
+    assert 'data-player-url="https://bandcamp.com/EmbeddedPlayer/track=2807734542/' in html
+
+
+def test_the_csp_frame_src_names_each_new_player_and_nothing_wider(settings):
+    frame_src = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"]
+    for origin in ("https://archive.org", "https://bandcamp.com", "https://w.soundcloud.com"):
+        assert origin in frame_src
+    assert "https:" not in frame_src and "*" not in " ".join(frame_src)
+    # PeerTube instances join it from CLOSER_PEERTUBE_HOSTS (tests/test_settings.py).
