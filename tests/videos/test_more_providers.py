@@ -529,3 +529,11 @@ def test_the_csp_frame_src_names_each_new_player_and_nothing_wider(settings):
         assert origin in frame_src
     assert "https:" not in frame_src and "*" not in " ".join(frame_src)
     # PeerTube instances join it from CLOSER_PEERTUBE_HOSTS (tests/test_settings.py).
+
+
+def test_dailymotion_players_report_their_time_so_clips_can_stop():
+    ref = parse_video_url("https://dai.ly/x7tgad0")
+    assert ref.player_url(start=83, end=105) == (
+        "https://geo.dailymotion.com/player.html?video=x7tgad0&startTime=83&autoplay=true"
+        "&api=postMessage"
+    )
