@@ -62,8 +62,9 @@ def video_object(video, fallback_date=None) -> dict:
         "name": video.display_title,
         "description": video.description or video.display_title,
         "url": video.ref.watch_url(),
-        "embedUrl": video.embed_url,
     }
+    if video.embed_url:  # none yet for a Bandcamp track whose player id is not fetched
+        data["embedUrl"] = video.embed_url
     if thumbnail := video_thumbnail_url(video):
         data["thumbnailUrl"] = thumbnail
     upload_date = video.upload_date or fallback_date

@@ -180,6 +180,8 @@ def _item(post, video) -> dict | None:
         video.description or post.excerpt or f"{video.display_title}, discussed in “{post.title}”."
     )
     native = video.ref.player_kind == "native"
+    if not native and not video.embed_url:
+        return None  # no player yet (Bandcamp before its id is fetched)
     return {
         "title": video.display_title,
         "description": description[:MAX_DESCRIPTION],

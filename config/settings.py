@@ -316,6 +316,9 @@ CLOSER_OEMBED_TIMEOUT = env_float("CLOSER_OEMBED_TIMEOUT", 3)
 # Where to ask each provider for oEmbed data instead of its own endpoint, as JSON
 # ({"youtube": "http://127.0.0.1:PORT/oembed"}): tests point providers at a local server.
 CLOSER_OEMBED_ENDPOINTS = env_json_object("CLOSER_OEMBED_ENDPOINTS")
+# PeerTube instances whose videos may be embedded (comma-separated host names such as
+# "tube.example.org,framatube.org"); each also goes into the CSP frame-src. Empty: none.
+CLOSER_PEERTUBE_HOSTS = env_list("CLOSER_PEERTUBE_HOSTS")
 # The largest poster accepted, downloaded or uploaded.
 CLOSER_POSTER_MAX_BYTES = env_int("CLOSER_POSTER_MAX_BYTES", 5 * 1024 * 1024)
 
@@ -395,8 +398,16 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 
 from videos.providers import PROVIDERS  # noqa: E402  (pure Python, no Django import)
+from videos.providers.peertube import allowed_hosts  # noqa: E402
 
-PLAYER_FRAME_ORIGINS = sorted({origin for p in PROVIDERS.values() for origin in p.frame_origins})
+try:
+    _peertube_hosts = allowed_hosts(CLOSER_PEERTUBE_HOSTS)
+except ValueError as error:
+    raise ImproperlyConfigured(f"CLOSER_PEERTUBE_HOSTS: {error}") from None
+PLAYER_FRAME_ORIGINS = sorted(
+    {origin for p in PROVIDERS.values() for origin in p.frame_origins}
+    | {f"https://{host}" for host in _peertube_hosts}
+)
 
 # Browser features: none of the sensors; playback features only for us and the player frames.
 _players = " ".join(f'"{origin}"' for origin in PLAYER_FRAME_ORIGINS)

@@ -37,6 +37,7 @@ SETTINGS_VARS = (
     "CLOSER_OEMBED_TIMEOUT",
     "CLOSER_OEMBED_ENDPOINTS",
     "CLOSER_POSTER_MAX_BYTES",
+    "CLOSER_PEERTUBE_HOSTS",
 )
 PRODUCTION_ENV = {
     "SECRET_KEY": "x7Hq2-production-test-key-Vb9wLm4Rt8Zp1Kd6Ns3Yc5Gf0Ja-Ue2Qo7Xi",
@@ -126,6 +127,23 @@ class TestStartUpErrors:
             assert result.returncode != 0
             assert "CLOSER_OEMBED_ENDPOINTS must be a JSON object" in result.stderr
 
+    def test_peertube_hosts_join_the_frame_src_and_must_be_host_names(self, tmp_path):
+        code = READ_SETTINGS.replace('"IMG_SRC"', '"FRAME_SRC": csp["frame-src"], "IMG_SRC"')
+        env = {"DEBUG": "true", "CLOSER_PEERTUBE_HOSTS": "tube.example.org,Framatube.org"}
+        result = run_python(code, env, tmp_path)
+        assert result.returncode == 0, result.stderr
+        frame_src = json.loads(result.stdout.strip().splitlines()[-1])["FRAME_SRC"]
+        assert {"https://tube.example.org", "https://framatube.org"} <= set(frame_src)
+        assert "https://www.youtube-nocookie.com" in frame_src
+        for bad in ("https://tube.example.org", "tube.example.org:8443", "*.example.org"):
+            result = run_python(
+                READ_SETTINGS, {"DEBUG": "true", "CLOSER_PEERTUBE_HOSTS": bad}, tmp_path
+            )
+            assert result.returncode != 0
+            assert (
+                "CLOSER_PEERTUBE_HOSTS" in result.stderr and "is not a host name" in result.stderr
+            )
+
     def test_debug_needs_no_secret_key(self, tmp_path):
         values = read_settings({"DEBUG": "true"}, tmp_path)
         assert values["DEBUG"] is True
@@ -163,6 +181,7 @@ class TestCloserSettings:
             "CLOSER_OEMBED_TIMEOUT": 3.0,
             "CLOSER_OEMBED_ENDPOINTS": {},
             "CLOSER_POSTER_MAX_BYTES": 5 * 1024 * 1024,
+            "CLOSER_PEERTUBE_HOSTS": [],
             "CLOSER_MAX_BODY_BYTES": 1024 * 1024,
             "CLOSER_MAX_BODY_DEPTH": 32,
             "CLOSER_MAX_BODY_ELEMENTS": 25_000,
@@ -198,6 +217,7 @@ class TestCloserSettings:
             "CLOSER_OEMBED_TIMEOUT": "1.5",
             "CLOSER_OEMBED_ENDPOINTS": '{"youtube": "http://127.0.0.1:9/oembed"}',
             "CLOSER_POSTER_MAX_BYTES": "3000",
+            "CLOSER_PEERTUBE_HOSTS": "tube.example.org, Framatube.org",
             "CLOSER_MAX_BODY_BYTES": "4000",
             "CLOSER_MAX_BODY_DEPTH": "5",
             "CLOSER_MAX_BODY_ELEMENTS": "6000",
@@ -232,6 +252,7 @@ class TestCloserSettings:
             "CLOSER_OEMBED_TIMEOUT": 1.5,
             "CLOSER_OEMBED_ENDPOINTS": {"youtube": "http://127.0.0.1:9/oembed"},
             "CLOSER_POSTER_MAX_BYTES": 3000,
+            "CLOSER_PEERTUBE_HOSTS": ["tube.example.org", "Framatube.org"],
             "CLOSER_MAX_BODY_BYTES": 4000,
             "CLOSER_MAX_BODY_DEPTH": 5,
             "CLOSER_MAX_BODY_ELEMENTS": 6000,

@@ -33,7 +33,7 @@ class AttentionFilter(admin.SimpleListFilter):
             ("any", "Any problem"),
             ("untitled", "No title"),
             ("fetch", "Details or poster failed"),
-            ("flagged", "Removed, private or not embeddable"),
+            ("flagged", "Gone: shown as a memorial card"),
         ]
 
     def queryset(self, request, queryset):
@@ -80,7 +80,15 @@ class VideoAdminForm(forms.ModelForm):
 class VideoAdmin(admin.ModelAdmin):
     form = VideoAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["poster_preview", "__str__", "provider", "health_label", "attention", "year"]
+    list_display = [
+        "poster_preview",
+        "__str__",
+        "provider",
+        "health_label",
+        "unavailable_since",
+        "attention",
+        "year",
+    ]
     list_display_links = ["poster_preview", "__str__"]
     list_filter = [AttentionFilter, "health", "provider", "year"]
     search_fields = ["title", "artist", "director", "author_name", "video_id", "url"]
@@ -101,6 +109,8 @@ class VideoAdmin(admin.ModelAdmin):
         "metadata_attempts",
         "health",
         "health_checked_at",
+        "unavailable_since",
+        "embed_id",
         "created_at",
         "updated_at",
     ]
@@ -123,6 +133,7 @@ class VideoAdmin(admin.ModelAdmin):
                     "metadata_attempts",
                     "health",
                     "health_checked_at",
+                    "unavailable_since",
                 ],
                 "description": "Filled in from the provider when a post using the video is "
                 "saved; anything you change here is kept.",
@@ -131,7 +142,14 @@ class VideoAdmin(admin.ModelAdmin):
         (
             "Advanced",
             {
-                "fields": ["private_hash", "playlist_id", "source_url", "created_at", "updated_at"],
+                "fields": [
+                    "private_hash",
+                    "playlist_id",
+                    "source_url",
+                    "embed_id",
+                    "created_at",
+                    "updated_at",
+                ],
                 "classes": ["collapse"],
             },
         ),
@@ -162,7 +180,10 @@ class VideoAdmin(admin.ModelAdmin):
         if video.missing_title and not video.metadata_pending:
             problems.append("No title: readers and screen readers only hear the provider's name")
         if video.is_flagged:
-            problems.append(video.unavailable_note)
+            problems.append(
+                f"{video.unavailable_note} Its essays show a memorial card (the poster, the "
+                "credits and a Wayback Machine link) until a check finds it playing again."
+            )
         if video.metadata_error:
             problems.append(video.metadata_error)
         return problems
@@ -178,6 +199,23 @@ class VideoAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "GET" and "attention" not in request.GET:
+            gone = Video.objects.flagged().count()
+            if gone:
+                url = reverse("admin:videos_video_changelist") + "?attention=flagged"
+                messages.warning(
+                    request,
+                    format_html(
+                        ngettext(
+                            "{count} video is gone from its provider: its essays show a "
+                            'memorial card. <a href="{url}">Show it</a>.',
+                            "{count} videos are gone from their providers: their essays show "
+                            'a memorial card. <a href="{url}">Show them</a>.',
+                            gone,
+                        ),
+                        count=gone,
+                        url=url,
+                    ),
+                )
             untitled = Video.objects.filter(title="").count()
             if untitled:
                 url = reverse("admin:videos_video_changelist") + "?attention=untitled"

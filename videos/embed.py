@@ -217,9 +217,21 @@ def _link_timecodes(
             return match.group(0)
         # Only the essay body carries the moment ids its shot list links back to.
         anchor = moment_anchor(counter[0]) if mode == "page" and anchors else ""
+        if video is not None and video.is_flagged:
+            # Gone from its provider: the moment stays quoted (and the shot list's target),
+            # but there is no player to start and no page to link to.
+            return gone_timecode(seconds, end=end, anchor=anchor)
         return timecode_link(ref, seconds, end=end, mode=mode, anchor=anchor)
 
     return _TIMECODE.sub(replace_one, text)
+
+
+def gone_timecode(seconds: int, *, end: int | None = None, anchor: str = "") -> str:
+    """Return a quoted moment of a video that no longer plays: the time, as text."""
+    id_attribute = format_html(' id="{}"', anchor) if anchor else ""
+    return format_html(
+        '<span{} class="timecode timecode-gone">{}</span>', id_attribute, clip_label(seconds, end)
+    )
 
 
 def clip_label(start: int, end: int | None) -> str:
@@ -281,14 +293,17 @@ def _with_stored(ref: VideoRef, video) -> VideoRef:
         private_hash=ref.private_hash or video.private_hash or None,
         playlist_id=ref.playlist_id or video.playlist_id or None,
         source_url=ref.source_url or video.source_url or None,
+        embed_id=ref.embed_id or video.embed_id or None,
     )
 
 
 def render_video(ref: VideoRef, video=None, *, caption: str = "", mode: str = "page") -> str:
     """Return the reader-facing HTML for one video reference."""
     ref = _with_stored(ref, video)
-    label = get_provider(ref.provider).label
-    title = video.display_title if video else f"{label} video"
+    provider = get_provider(ref.provider)
+    label = provider.label
+    title = video.display_title if video else f"{label} {provider.noun}"
+    note = video.unavailable_note if video else ""
     template = "videos/_feed_video.html" if mode == "feed" else "videos/_facade.html"
     return render_to_string(
         template,
@@ -304,10 +319,24 @@ def render_video(ref: VideoRef, video=None, *, caption: str = "", mode: str = "p
             "poster": video.poster if video else None,
             "aspect": video.aspect if video else "16x9",
             "duration": video.duration_display if video else "",
-            "note": video.unavailable_note if video else "",
+            "note": note,
             "chapters": _chapters(ref, video, mode=mode),
+            "playable": ref.playable,
+            "provider_noun": provider.noun,
+            "credits": _credits(video) if note else [],
+            "original_url": (video.url or ref.watch_url()) if note else "",
+            "wayback_url": video.wayback_url if note else "",
         },
     ).strip()
+
+
+def _credits(video) -> list[str]:
+    """Return what the memorial card says about a gone video, from what we kept of it."""
+    credits = [video.artist, f"directed by {video.director}" if video.director else ""]
+    credits += [str(video.year) if video.year else "", video.author_name]
+    if video.upload_date and not video.year:
+        credits.append(str(video.upload_date.year))
+    return [credit for credit in credits if credit]
 
 
 def _chapters(ref: VideoRef, video, *, mode: str) -> list[dict]:

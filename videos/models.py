@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pictures.pipeline import picture_data
-from videos.oembed import oembed_endpoint
+from videos.oembed import has_details_source
 from videos.providers import PROVIDERS, VideoRef, format_timecode, get_provider
 
 PROVIDER_CHOICES = [(name, provider.label) for name, provider in PROVIDERS.items()]
@@ -38,7 +38,7 @@ class VideoQuerySet(models.QuerySet):
 
     def needing_metadata(self):
         """Return videos with an oEmbed provider never fetched, or whose last fetch failed."""
-        providers = [name for name in PROVIDERS if oembed_endpoint(name)]
+        providers = [name for name in PROVIDERS if has_details_source(name)]
         return self.filter(provider__in=providers).filter(
             Q(metadata_fetched_at__isnull=True) | ~Q(metadata_error="")
         )
@@ -46,6 +46,10 @@ class VideoQuerySet(models.QuerySet):
     def flagged(self):
         """Return videos the provider says are removed, private or not embeddable."""
         return self.filter(health__in=FLAGGED)
+
+    def remembered(self):
+        """Return the videos whose facade is a memorial card (gone from their provider)."""
+        return self.flagged().order_by("-unavailable_since", "pk")
 
 
 class Video(models.Model):
@@ -57,7 +61,16 @@ class Video(models.Model):
     )
     playlist_id = models.CharField(max_length=64, blank=True)
     source_url = models.URLField(
-        max_length=2000, blank=True, help_text="For a direct video file: its https address."
+        max_length=2000,
+        blank=True,
+        help_text="For a direct video file, a PeerTube video or a Bandcamp or SoundCloud page: "
+        "its https address.",
+    )
+    embed_id = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="The provider's own id for its player when the page address lacks it "
+        "(Bandcamp), read from the page in the background.",
     )
     title = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
@@ -110,6 +123,12 @@ class Video(models.Model):
         help_text="Whether the provider still lets the video play here (manage.py check_videos).",
     )
     health_checked_at = models.DateTimeField(null=True, blank=True)
+    unavailable_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a check first found the video gone (its pages show a memorial card "
+        "since); empty while it plays.",
+    )
     artist = models.CharField(max_length=200, blank=True, help_text="For music videos.")
     director = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -154,11 +173,12 @@ class Video(models.Model):
             private_hash=self.private_hash or None,
             playlist_id=self.playlist_id or None,
             source_url=self.source_url or None,
+            embed_id=self.embed_id or None,
         )
 
     @property
     def display_title(self) -> str:
-        return self.title or f"{self.provider_label} video"
+        return self.title or f"{self.provider_label} {get_provider(self.provider).noun}"
 
     @property
     def duration_display(self) -> str:
@@ -188,6 +208,19 @@ class Video(models.Model):
     @property
     def is_flagged(self) -> bool:
         return self.health in FLAGGED
+
+    def set_health(self, health: str, *, now) -> None:
+        """Store a check's answer (not saved): a newly gone video starts its memorial card."""
+        if health in FLAGGED and not self.unavailable_since:
+            self.unavailable_since = now
+        elif health not in FLAGGED:
+            self.unavailable_since = None
+        self.health, self.health_checked_at = health, now
+
+    @property
+    def wayback_url(self) -> str:
+        """Return the Wayback Machine's list of captures of the video's page (a plain link)."""
+        return f"https://web.archive.org/web/*/{self.ref.watch_url()}"
 
     @property
     def metadata_pending(self) -> bool:

@@ -43,10 +43,11 @@ class PosterError(Exception):
     """A poster we could not use; the message is fit for an author."""
 
 
-def poster_download(*, url: str, provider_name: str) -> bytes:
+def poster_download(*, url: str, provider_name: str, ref=None) -> bytes:
     """Return the bytes at url if it is on the provider's poster hosts; raise otherwise."""
     endpoint = oembed_endpoint(provider_name)
-    hosts = set(get_provider(provider_name).poster_hosts)
+    provider = get_provider(provider_name)
+    hosts = set(provider.poster_hosts if ref is None else provider.poster_hosts_for(ref))
     if endpoint:
         hosts.add(urlsplit(endpoint).hostname)
     if urlsplit(url).hostname not in hosts:

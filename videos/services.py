@@ -6,7 +6,7 @@ from django.utils import timezone
 from pictures.pipeline import CleanPicture, PictureError, rendition_largest
 from videos.fetch import FetchError
 from videos.models import Health, Video
-from videos.oembed import OEmbedError, fetch_oembed, oembed_endpoint
+from videos.oembed import OEmbedError, fetch_oembed, has_details_source
 from videos.posters import (
     PosterError,
     poster_clean,
@@ -32,6 +32,8 @@ METADATA_FIELDS = [
     "poster_source_url",
     "health",
     "health_checked_at",
+    "unavailable_since",
+    "embed_id",
     "updated_at",
 ]
 
@@ -65,7 +67,7 @@ def video_get_or_create_from_url(*, url: str) -> tuple[Video, VideoRef]:
 
 def video_can_fetch_metadata(video: Video) -> bool:
     """Return whether the video's provider has an oEmbed endpoint to ask."""
-    return oembed_endpoint(video.provider) is not None
+    return has_details_source(video.provider)
 
 
 def video_needs_metadata(video: Video) -> bool:
@@ -81,7 +83,7 @@ def video_refresh_metadata(*, video: Video) -> str | None:
     Fills only fields the admin left empty (the admin can overwrite anything); the provider's
     thumbnail address and the embed health always follow the provider.
     """
-    if oembed_endpoint(video.provider) is None:
+    if not has_details_source(video.provider):
         return None
     now = timezone.now()
     try:
@@ -89,7 +91,7 @@ def video_refresh_metadata(*, video: Video) -> str | None:
     except OEmbedError as error:
         video.metadata_error = _clip(f"oEmbed: {error}")
         if error.health:
-            video.health, video.health_checked_at = error.health, now
+            video.set_health(error.health, now=now)
         video.save(update_fields=METADATA_FIELDS)
         if error.health:
             name = f"“{video.title}”" if video.title else video.video_id
@@ -102,9 +104,10 @@ def video_refresh_metadata(*, video: Video) -> str | None:
         if not getattr(video, field) and getattr(data, field):
             setattr(video, field, getattr(data, field))
     video.remote_thumbnail_url = data.thumbnail_url
+    video.embed_id = data.embed_id or video.embed_id
     video.metadata_fetched_at = now
     video.metadata_error = ""
-    video.health, video.health_checked_at = Health.OK, now
+    video.set_health(Health.OK, now=now)
     poster_problem = _refresh_poster(video, data.thumbnail_url or video.ref.poster_url or "")
     if poster_problem:
         video.metadata_error = _clip(f"Poster: {poster_problem}")
@@ -122,7 +125,9 @@ def _refresh_poster(video: Video, url: str) -> str | None:
     if uploaded or (video.poster_renditions and video.poster_source_url == url):
         return None  # the admin's own poster, or the same one we already have
     try:
-        picture = poster_clean(poster_download(url=url, provider_name=video.provider))
+        picture = poster_clean(
+            poster_download(url=url, provider_name=video.provider, ref=video.ref)
+        )
     except (PosterError, PictureError, FetchError) as error:
         return str(error)
     video_set_poster(video=video, picture=picture, source_url=url)
@@ -150,11 +155,13 @@ def video_check_health(*, video: Video) -> str:
     except OEmbedError as error:
         if not error.health:
             raise
-        video.health = error.health
+        health = error.health
     else:
-        video.health = Health.OK
-    video.health_checked_at = timezone.now()
-    video.save(update_fields=["health", "health_checked_at", "updated_at"])
+        health = Health.OK
+    # Saving moves the page cache's version (Video is watched): the memorial card shows, or
+    # the player comes back, on the next page view.
+    video.set_health(health, now=timezone.now())
+    video.save(update_fields=["health", "health_checked_at", "unavailable_since", "updated_at"])
     return video.health
 
 

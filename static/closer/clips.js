@@ -1,7 +1,9 @@
 // Clips ([1:23-1:45], or a video URL with a start and an end): stop the player at the end.
 // Loaded only by pages that quote a clip. player.js loads or seeks the player; this script
 // remembers where the pressed clip ends and pauses the player there, through the player's own
-// postMessage API (YouTube, Vimeo) or the <video> element; no provider script runs here.
+// postMessage API (YouTube, Vimeo, Dailymotion) or the <video> element; no provider script
+// runs here. Dailymotion's player (loaded with api=postMessage) reports its time by itself, as
+// "event=timeupdate&time=12.3" strings, and takes {"command": "pause"}.
 (function () {
   "use strict";
   function send(frame, message) {
@@ -20,6 +22,10 @@
     }
   }
 
+  function isDailymotion(player) {
+    return player.src.indexOf("dailymotion.com") > -1;
+  }
+
   function reached(player, seconds) {
     var figure = player.closest("figure");
     var end = figure && figure.closerEnd;
@@ -27,6 +33,7 @@
     figure.closerEnd = 0;
     if (player.tagName === "VIDEO") player.pause();
     else if (player.src.indexOf("vimeo.com") > -1) send(player, { method: "pause" });
+    else if (isDailymotion(player)) send(player, { command: "pause", parameters: [] });
     else send(player, { event: "command", func: "pauseVideo", args: [] });
   }
 
@@ -64,7 +71,10 @@
     try {
       if (typeof data === "string") data = JSON.parse(data);
     } catch (error) {
-      return;
+      // Dailymotion's events are query strings: "event=timeupdate&time=12.3&id=…".
+      if (data.indexOf("event=") === -1) return;
+      var params = new URLSearchParams(data);
+      data = { event: params.get("event"), time: params.get("time") };
     }
     if (!data) return;
     var player = null;
@@ -74,6 +84,7 @@
     if (!player) return;
     if (data.event === "ready") listen(player);
     else if (data.event === "timeupdate" && data.data) reached(player, data.data.seconds);
+    else if (data.event === "timeupdate" && data.time != null && isDailymotion(player)) reached(player, +data.time);
     else if (data.event === "infoDelivery" && data.info && data.info.currentTime != null) reached(player, data.info.currentTime);
   });
 })();

@@ -73,7 +73,7 @@ def test_bad_video_url_shows_an_error_on_the_field_and_keeps_the_form(
     assert response.status_code == 200
     assert not Post.objects.exists()
     formset_errors = response.context["inline_admin_formsets"][0].formset.errors
-    assert "YouTube, Vimeo or Dailymotion" in formset_errors[0]["url"][0]
+    assert "YouTube, Vimeo, Dailymotion" in formset_errors[0]["url"][0]
     html = response.content.decode()
     assert "The body I spent an hour writing." in html  # nothing the author typed is lost
     assert 'value="An essay on Sabotage"' in html

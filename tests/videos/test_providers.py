@@ -23,9 +23,10 @@ VIMEO = "76979871"
 HASH = "8272103f6e"
 DM = "x7tgad0"
 
+# PeerTube joins the sentence only with instances allowed (tests/videos/test_more_providers.py).
 SUPPORTED = (
-    "Paste a link to a YouTube, Vimeo or Dailymotion video, "
-    "or to an .mp4, .webm or .ogv file on an https site."
+    "Paste a link to a YouTube, Vimeo, Dailymotion or Internet Archive video, "
+    "to a Bandcamp or SoundCloud track, or to an .mp4, .webm or .ogv file on an https site."
 )
 
 
@@ -302,8 +303,9 @@ def test_generic_message_names_the_providers():
     with pytest.raises(UnsupportedVideoURL) as excinfo:
         parse_video_url("https://example.com/watch?v=dQw4w9WgXcQ")
     assert str(excinfo.value) == (
-        "Not a supported video URL: paste a link to a YouTube, Vimeo or Dailymotion video, "
-        "or to an .mp4, .webm or .ogv file on an https site."
+        "Not a supported video URL: paste a link to a YouTube, Vimeo, Dailymotion or Internet "
+        "Archive video, to a Bandcamp or SoundCloud track, or to an .mp4, .webm or .ogv file on "
+        "an https site."
     )
 
 
@@ -471,6 +473,22 @@ def test_round_trip_through_watch_url():
             ("https://geo.dailymotion.com",),
             "iframe",
         ),
+        ("peertube", "PeerTube", "https://{host}/services/oembed", (), "iframe"),
+        (
+            "archive",
+            "Internet Archive",
+            "https://archive.org/services/oembed",
+            ("https://archive.org",),
+            "iframe",
+        ),
+        ("bandcamp", "Bandcamp", None, ("https://bandcamp.com",), "iframe"),
+        (
+            "soundcloud",
+            "SoundCloud",
+            "https://soundcloud.com/oembed",
+            ("https://w.soundcloud.com",),
+            "iframe",
+        ),
         ("file", "Video file", None, (), "native"),
     ],
 )
@@ -484,7 +502,16 @@ def test_provider_attributes(name, label, oembed, origins, kind):
 
 
 def test_registry_order_and_unknown_provider():
-    assert list(PROVIDERS) == ["youtube", "vimeo", "dailymotion", "file"]
+    assert list(PROVIDERS) == [
+        "youtube",
+        "vimeo",
+        "dailymotion",
+        "peertube",
+        "archive",
+        "bandcamp",
+        "soundcloud",
+        "file",
+    ]
     with pytest.raises(KeyError):
         get_provider("myspace")
 
@@ -506,15 +533,15 @@ def test_registering_a_duplicate_name_fails():
 
 
 @pytest.fixture
-def peertube():
+def tinytube():
     """Register a throwaway provider for one test, then remove it."""
 
     @register
-    class PeerTube(Provider):
-        name = "peertube"
-        label = "PeerTube"
-        hosts = frozenset({"tube.example.org"})
-        frame_origins = ("https://tube.example.org",)
+    class TinyTube(Provider):
+        name = "tinytube"
+        label = "TinyTube"
+        hosts = frozenset({"tiny.example.org"})
+        frame_origins = ("https://tiny.example.org",)
 
         def parse(self, url: SplitResult) -> VideoRef | None:
             match = re.fullmatch(r"/w/([A-Za-z0-9]{22})", url.path)
@@ -523,31 +550,31 @@ def peertube():
             return VideoRef(self.name, match[1])
 
         def embed_url(self, ref, *, autoplay=False, start=None):
-            return f"https://tube.example.org/videos/embed/{ref.video_id}"
+            return f"https://tiny.example.org/videos/embed/{ref.video_id}"
 
         def watch_url(self, ref, *, start=None):
-            return f"https://tube.example.org/w/{ref.video_id}"
+            return f"https://tiny.example.org/w/{ref.video_id}"
 
-    yield PROVIDERS["peertube"]
-    del PROVIDERS["peertube"]
+    yield PROVIDERS["tinytube"]
+    del PROVIDERS["tinytube"]
 
 
-def test_one_class_is_enough_to_add_a_provider(peertube):
+def test_one_class_is_enough_to_add_a_provider(tinytube):
     video_id = "9c9de5e8d0e24e0b8bb4e6"
-    ref = parse_video_url(f"tube.example.org/w/{video_id}")
-    assert ref == VideoRef("peertube", video_id)
-    assert ref.embed_url() == f"https://tube.example.org/videos/embed/{video_id}"
-    assert ref.watch_url() == f"https://tube.example.org/w/{video_id}"
+    ref = parse_video_url(f"tiny.example.org/w/{video_id}")
+    assert ref == VideoRef("tinytube", video_id)
+    assert ref.embed_url() == f"https://tiny.example.org/videos/embed/{video_id}"
+    assert ref.watch_url() == f"https://tiny.example.org/w/{video_id}"
     assert ref.poster_url is None
     assert ref.player_kind == "iframe"
-    assert "YouTube, Vimeo, Dailymotion or PeerTube video" in supported_providers_text()
-    with pytest.raises(UnsupportedVideoURL, match="PeerTube link does not point"):
-        parse_video_url("https://tube.example.org/about")
+    assert "Internet Archive or TinyTube video" in supported_providers_text()
+    with pytest.raises(UnsupportedVideoURL, match="TinyTube link does not point"):
+        parse_video_url("https://tiny.example.org/about")
 
 
 def test_fake_provider_is_gone_afterwards():
-    assert "peertube" not in PROVIDERS
-    assert "PeerTube" not in supported_providers_text()
+    assert "tinytube" not in PROVIDERS
+    assert "TinyTube" not in supported_providers_text()
 
 
 TIMECODES = [

@@ -27,6 +27,10 @@ from videos.providers.base import (
 from videos.providers import youtube  # noqa: F401
 from videos.providers import vimeo  # noqa: F401
 from videos.providers import dailymotion  # noqa: F401
+from videos.providers import peertube  # noqa: F401
+from videos.providers import archive  # noqa: F401
+from videos.providers import bandcamp  # noqa: F401
+from videos.providers import soundcloud  # noqa: F401
 from videos.providers import file  # noqa: F401
 # isort: on
 
@@ -53,8 +57,8 @@ def parse_video_url(url: str) -> VideoRef:
     """Return the VideoRef for a pasted video URL; raise UnsupportedVideoURL otherwise."""
     parts = _vet(url)
     # Providers that own this exact host go first; host-agnostic ones (direct files) after.
-    candidates = [p for p in PROVIDERS.values() if parts.hostname in p.hosts]
-    candidates += [p for p in PROVIDERS.values() if not p.hosts]
+    candidates = [p for p in PROVIDERS.values() if p.owns_host(parts.hostname)]
+    candidates += [p for p in PROVIDERS.values() if p.any_host]
     first_error = None
     for provider in candidates:
         try:
@@ -86,7 +90,7 @@ def _vet(url: object) -> SplitResult:
         )
     lowered = text.lower()
     if not lowered.startswith(("https://", "http://")):
-        if re.split(r"[/?#]", lowered, maxsplit=1)[0] in _known_hosts():
+        if _is_known_host(re.split(r"[/?#]", lowered, maxsplit=1)[0]):
             # "youtu.be/…" as people often paste it; assumed https like a browser would.
             text, lowered = f"https://{text}", f"https://{lowered}"
         elif text.startswith("/") or _SCHEME.match(text):
@@ -110,5 +114,5 @@ def _vet(url: object) -> SplitResult:
     return SplitResult(parts.scheme, host, parts.path, parts.query, parts.fragment)
 
 
-def _known_hosts() -> set[str]:
-    return {host for provider in PROVIDERS.values() for host in provider.hosts}
+def _is_known_host(host: str) -> bool:
+    return any(provider.owns_host(host) for provider in PROVIDERS.values())

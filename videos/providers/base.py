@@ -33,9 +33,14 @@ class UnsupportedVideoURL(ValueError):
 
 def supported_providers_text() -> str:
     """Return one sentence naming every registered provider."""
-    hosted = [p.label for p in PROVIDERS.values() if p.player_kind == "iframe"]
-    parts = [f"to a {join_or(hosted)} video"] if hosted else []
-    parts += [p.link_hint for p in PROVIDERS.values() if p.player_kind == "native"]
+    enabled = [p for p in PROVIDERS.values() if p.enabled]
+    parts = []
+    for noun in dict.fromkeys(p.noun for p in enabled if p.player_kind == "iframe"):
+        hosted = [p.label for p in enabled if p.player_kind == "iframe" and p.noun == noun]
+        parts.append(f"to a {join_or(hosted)} {noun}")
+    parts += [p.link_hint for p in enabled if p.player_kind == "native"]
+    if len(parts) > 1:
+        parts = [", ".join(parts[:-1]), parts[-1]]
     return f"Paste a link {', or '.join(parts)}."
 
 
@@ -74,6 +79,9 @@ class VideoRef:
     private_hash: str | None = None
     playlist_id: str | None = None
     source_url: str | None = None
+    # The provider's own id for its player when the page URL does not carry it (Bandcamp's
+    # numeric track id, read from the page by the background fetch).
+    embed_id: str | None = None
 
     @property
     def key(self) -> str:
@@ -86,6 +94,11 @@ class VideoRef:
     @property
     def player_kind(self) -> str:
         return get_provider(self.provider).player_kind
+
+    @property
+    def playable(self) -> bool:
+        """Return whether a player can be built yet (else the facade links to the provider)."""
+        return get_provider(self.provider).playable(self)
 
     def embed_url(self, *, autoplay: bool = False, start: int | None = None) -> str:
         """Return the privacy-enhanced player URL."""
@@ -115,8 +128,10 @@ class Provider:
 
     name: ClassVar[str]
     label: ClassVar[str]
-    # Exact, lower-case host names. Empty means "any host" (the direct-file provider).
+    # Exact, lower-case host names (owns_host can widen them: every ARTIST.bandcamp.com).
     hosts: ClassVar[frozenset[str]] = frozenset()
+    # True: tried for URLs on any host, after the providers owning the host (direct files).
+    any_host: ClassVar[bool] = False
     oembed_endpoint: ClassVar[str | None] = None
     # Hosts a poster may be downloaded from besides the oEmbed endpoint's (the provider's CDN).
     poster_hosts: ClassVar[frozenset[str]] = frozenset()
@@ -124,6 +139,16 @@ class Provider:
     player_kind: ClassVar[str] = "iframe"
     # How a native provider describes itself in the supported-providers sentence.
     link_hint: ClassVar[str] = ""
+    # What an iframe provider's links point to, in that sentence ("video", "track").
+    noun: ClassVar[str] = "video"
+    # False for a provider that accepts no URL as configured (PeerTube without instances).
+    enabled: ClassVar[bool] = True
+    # True: the details come from the page's own metadata (og: tags), not from oEmbed.
+    page_metadata: ClassVar[bool] = False
+
+    def owns_host(self, host: str) -> bool:
+        """Return whether URLs on host are this provider's to parse."""
+        return host in self.hosts
 
     def parse(self, url: SplitResult) -> VideoRef | None:
         """Return a VideoRef for a vetted https URL, or None if it is not ours."""
@@ -149,9 +174,23 @@ class Provider:
         """Return a thumbnail URL that needs no API call, or None."""
         return None
 
+    def oembed_url(self, ref: VideoRef) -> str | None:
+        """Return the oEmbed endpoint to ask about ref (one per instance for PeerTube)."""
+        return self.oembed_endpoint
+
+    def poster_hosts_for(self, ref: VideoRef) -> frozenset[str]:
+        """Return the hosts ref's poster may be downloaded from."""
+        return self.poster_hosts
+
+    def playable(self, ref: VideoRef) -> bool:
+        """Return whether ref has all a player needs (Bandcamp: not before its id is known)."""
+        return True
+
     def not_a_video(self) -> UnsupportedVideoURL:
         """Return the error for a URL on our host that names no single video."""
-        return UnsupportedVideoURL(f"This {self.label} link does not point to a single video.")
+        return UnsupportedVideoURL(
+            f"This {self.label} link does not point to a single {self.noun}."
+        )
 
 
 def path_segments(path: str) -> list[str]:

@@ -55,6 +55,11 @@ class Dailymotion(Provider):
         }
         return with_query("https://geo.dailymotion.com/player.html", params)
 
+    def player_url(self, ref: VideoRef, *, start: int | None = None, end: int | None = None) -> str:
+        # api=postMessage makes the player report its time to our page, so that
+        # static/closer/clips.js can pause it at a clip's end (its URL has no end parameter).
+        return f"{self.embed_url(ref, autoplay=True, start=start)}&api=postMessage"
+
     def watch_url(self, ref: VideoRef, *, start: int | None = None) -> str:
         params = {"start": ref.effective_start(start)}
         return with_query(f"https://www.dailymotion.com/video/{ref.video_id}", params)

@@ -27,6 +27,7 @@ class VideoFile(Provider):
     name = "file"
     label = "Video file"
     player_kind = "native"
+    any_host = True
     link_hint = "to an .mp4, .webm or .ogv file on an https site"
 
     def parse(self, url: SplitResult) -> VideoRef | None:

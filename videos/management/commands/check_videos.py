@@ -3,7 +3,7 @@ from django.utils.translation import ngettext
 
 from videos.fetch import FetchError
 from videos.models import Video
-from videos.oembed import oembed_endpoint
+from videos.oembed import has_details_source
 from videos.providers import PROVIDERS
 from videos.services import video_check_health
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        checkable = [name for name in PROVIDERS if oembed_endpoint(name)]
+        checkable = [name for name in PROVIDERS if has_details_source(name)]
         counts = {"ok": 0, "flagged": 0, "unknown": 0}
         for video in Video.objects.filter(provider__in=checkable).order_by("pk").iterator():
             try:
