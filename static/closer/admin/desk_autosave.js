@@ -45,8 +45,13 @@
     });
   }
 
+  // Form posts turn newlines into CRLF; a textarea holds LF.
+  function lf(text) {
+    return (text || "").replace(/\r\n?/g, "\n");
+  }
+
   function sameText(a, b) {
-    return a.title === b.title && a.body === b.body && a.excerpt === b.excerpt;
+    return lf(a.title) === lf(b.title) && lf(a.body) === lf(b.body) && lf(a.excerpt) === lf(b.excerpt);
   }
 
   /* Start autosaving the form; offer(autosave, discard) is called when the server holds text

@@ -221,7 +221,11 @@
   function uploadInto(body, file, { csrf, area }) {
     const placeholder = `[uploading image ${++uploads}…]`;
     insertBlock(body, placeholder);
+    const caret = [body.selectionStart, body.selectionEnd];
     return askDescription(file).then((description) => {
+      // Closing the dialog hands focus back to the body, but not always the caret.
+      body.focus();
+      body.setSelectionRange(...caret);
       if (!description) { replaceText(body, `${placeholder}\n\n`, "") || replaceText(body, placeholder, ""); return; }
       const line = progressLine(area, file);
       return upload({ url: body.dataset.uploadUrl, csrf, file, description, onProgress: line.progress })
