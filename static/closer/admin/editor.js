@@ -140,18 +140,25 @@
     if (!kept.body && !kept.title) return null;
     const when = new Date(kept.savedAt);
     const stamp = Number.isNaN(when.getTime()) ? "" : ` (${when.toLocaleString()})`;
-    restoreBanner(ctx, {
+    const banner = restoreBanner(ctx, {
       text: `This browser kept text you had not saved${stamp}: ${describe(kept)}`,
       kept,
       onRestore: () => { state.dirty = true; },
       onDiscard: () => desk.localCopy.forget(copy.key),
     });
-    return kept;
+    return { kept, banner };
   }
 
-  function offerAutosave(ctx, state, localKept) {
+  function lf(text) {
+    return (text || "").replace(/\r\n?/g, "\n");
+  }
+
+  function offerAutosave(ctx, state, local) {
     return (kept, discard) => {
-      if (localKept && localKept.body === kept.body && localKept.title === kept.title) return;
+      // Both nets hold the same text: one offer, the server's.
+      if (local && lf(local.kept.body) === lf(kept.body) && lf(local.kept.title) === lf(kept.title)) {
+        local.banner.remove();
+      }
       restoreBanner(ctx, {
         text: `Autosaved on ${kept.saved_label}, after the last save: ${describe(kept)} ` +
           "Readers do not see it until you save.",
@@ -178,10 +185,10 @@
     const copy = browserCopy(ctx);
     const state = guardUnsaved(ctx, copy);
     if (ctx.hasErrors) copy.now(false);
-    const localKept = offerBrowserCopy(ctx, copy, state);
+    const local = offerBrowserCopy(ctx, copy, state);
     desk.autosave.attach({
       form: ctx.form, body, csrf: ctx.csrf, postId: ctx.postId, values: () => valuesOf(ctx),
-      status: layout.saved, offer: offerAutosave(ctx, state, localKept),
+      status: layout.saved, offer: offerAutosave(ctx, state, local),
     });
   }
 
