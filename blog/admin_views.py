@@ -283,7 +283,9 @@ AUTOSAVE_KEPT_LOCALLY = "Your text is kept in this browser; saving the form keep
 
 
 def _autosave_refusal(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": f"Not autosaved: {message} {AUTOSAVE_KEPT_LOCALLY}"}, status=status)
+    return JsonResponse(
+        {"error": f"Not autosaved: {message} {AUTOSAVE_KEPT_LOCALLY}"}, status=status
+    )
 
 
 def _autosave_json(revision) -> dict:
@@ -310,7 +312,12 @@ def autosave(request, model_admin, object_id):
         if revision is None:
             return JsonResponse({"autosave": None})
         return JsonResponse(
-            {"autosave": {**_autosave_json(revision), "newer": revision.created_at > post.updated_at}}
+            {
+                "autosave": {
+                    **_autosave_json(revision),
+                    "newer": revision.created_at > post.updated_at,
+                }
+            }
         )
     if request.method != "POST":
         return JsonResponse({"error": "Use GET or POST."}, status=405)

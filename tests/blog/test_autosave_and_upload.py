@@ -50,7 +50,10 @@ def chief(make_user):
 def draft(make_post, writer):
     """A draft of the Author signed in (the shared fixture's author is not staff)."""
     return make_post(
-        author=writer, title="Secret draft essay", body="Draft body.", status=Post.Status.DRAFT,
+        author=writer,
+        title="Secret draft essay",
+        body="Draft body.",
+        status=Post.Status.DRAFT,
         published_at=None,
     )
 
