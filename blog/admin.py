@@ -229,6 +229,7 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
             ("tag-suggestions/", *view(admin_views.tag_suggestions, name="blog_post_tag_suggestions")),
             ("image-picker/", *view(admin_views.image_picker, name="blog_post_image_picker")),
             ("image-upload/", *view(admin_views.image_upload, name="blog_post_image_upload")),
+            ("autosave/", *view(admin_views.autosave_new, name="blog_post_autosave_new")),
             ("<path:object_id>/autosave/", *view(admin_views.autosave, name="blog_post_autosave")),
             ("<path:object_id>/revisions/", *view(admin_views.revisions, name="blog_post_revisions")),
             (

@@ -324,28 +324,65 @@ def autosave(request, model_admin, object_id):
     if request.POST.get("discard"):
         services.post_autosave_discard(post=post, user=request.user)
         return JsonResponse({"discarded": True})
+    text, refusal = _autosave_text(request)
+    return refusal or _autosave_store(request, post, text)
+
+
+def _autosave_text(request):
+    """Return (the posted title/body/excerpt, None), or (None, a refusal saying why)."""
     if "body" not in request.POST:
-        return _autosave_refusal("nothing was sent.", 400)
-    title = request.POST.get("title", "")
-    body = request.POST["body"]
-    excerpt = request.POST.get("excerpt", "")
-    if "\x00" in title + body + excerpt:
-        return _autosave_refusal("the text holds a NUL character.", 400)
-    if len(title) > AUTOSAVE_TITLE_CHARS:
-        return _autosave_refusal(
-            f"the title is {len(title)} characters; it can hold {AUTOSAVE_TITLE_CHARS}.", 400
+        return None, _autosave_refusal("nothing was sent.", 400)
+    text = {
+        "title": request.POST.get("title", ""),
+        "body": request.POST["body"],
+        "excerpt": request.POST.get("excerpt", ""),
+    }
+    if any("\x00" in value for value in text.values()):
+        return None, _autosave_refusal("the text holds a NUL character.", 400)
+    if len(text["title"]) > AUTOSAVE_TITLE_CHARS:
+        length = len(text["title"])
+        return None, _autosave_refusal(
+            f"the title is {length} characters; it can hold {AUTOSAVE_TITLE_CHARS}.", 400
         )
     try:
-        check_size(body)
-        check_size(excerpt)
+        check_size(text["body"])
+        check_size(text["excerpt"])
     except BodyTooComplex as error:
-        return _autosave_refusal(str(error), 413)
-    revision = services.post_autosave(
-        post=post, user=request.user, title=title, body=body, excerpt=excerpt
-    )
+        return None, _autosave_refusal(str(error), 413)
+    return text, None
+
+
+def _autosave_store(request, post, text, **extra) -> JsonResponse:
+    revision = services.post_autosave(post=post, user=request.user, **text)
     local = timezone.localtime(revision.created_at)
     return JsonResponse(
-        {"saved_at": revision.created_at.isoformat(), "label": f"Autosaved at {local:%H:%M}"}
+        {
+            "saved_at": revision.created_at.isoformat(),
+            "label": f"Autosaved at {local:%H:%M}",
+            **extra,
+        }
+    )
+
+
+@require_POST
+def autosave_new(request, model_admin):
+    """A new essay's first autosave: make it a draft, its text that draft's autosave revision.
+
+    The draft holds only the title until the writer saves the form (the editor then posts the
+    form to the draft's own change page), so a crash before the first save loses nothing.
+    """
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    text, refusal = _autosave_text(request)
+    if refusal:
+        return refusal
+    post = services.post_draft_for_autosave(user=request.user, title=text["title"])
+    return _autosave_store(
+        request,
+        post,
+        text,
+        post_id=post.pk,
+        change_url=reverse("admin:blog_post_change", args=[post.pk]),
     )
 
 

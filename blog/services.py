@@ -117,6 +117,12 @@ def post_autosave(*, post: Post, user, title: str, body: str, excerpt: str) -> R
     raise IntegrityError("autosave kept failing")
 
 
+def post_draft_for_autosave(*, user, title: str) -> Post:
+    """Create the draft a new essay's first autosave belongs to (its text is that autosave)."""
+    post = Post(title=title.strip() or "Untitled draft", author=user, status=Post.Status.DRAFT)
+    return post_save(post=post, user=user)
+
+
 def post_autosave_for(*, post: Post, user) -> Revision | None:
     """Return user's autosave of post, if any."""
     return Revision.objects.filter(post=post, created_by=user, is_autosave=True).first()

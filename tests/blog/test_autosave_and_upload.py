@@ -280,3 +280,40 @@ class TestImageUpload:
         )
         assert response.status_code == 503
         assert "No space left on device" in response.json()["error"]
+
+
+class TestAutosaveOfANewEssay:
+    NEW = "/admin/blog/post/autosave/"
+
+    def test_the_first_autosave_makes_a_draft_holding_the_text_as_its_autosave(self, writer):
+        response = signed_in(writer).post(self.NEW, TEXT)
+        assert response.status_code == 200
+        post = Post.objects.get()
+        assert response.json()["change_url"] == f"/admin/blog/post/{post.pk}/change/"
+        assert (post.title, post.status, post.author) == (TEXT["title"], "draft", writer)
+        assert post.body == "" and not post.is_published
+        kept = Revision.objects.get(post=post, is_autosave=True)
+        assert kept.body == TEXT["body"]
+        # The draft's own change page now takes the form (and further autosaves).
+        client = signed_in(writer)
+        client.post(autosave_url(post), {**TEXT, "body": "more words"})
+        assert Revision.objects.get(post=post, is_autosave=True).body == "more words"
+        assert Post.objects.count() == 1
+
+    def test_an_untitled_essay_gets_a_placeholder_title(self, writer):
+        signed_in(writer).post(self.NEW, {"title": "  ", "body": "Just a body."})
+        assert Post.objects.get().title == "Untitled draft"
+
+    def test_refusals_make_no_draft(self, writer, settings):
+        settings.CLOSER_MAX_BODY_BYTES = 10
+        client = signed_in(writer)
+        assert client.post(self.NEW, {"title": "t", "body": "x" * 11}).status_code == 413
+        assert client.post(self.NEW, {"title": "x" * 300, "body": "b"}).status_code == 400
+        assert client.get(self.NEW).status_code == 405
+        assert signed_in(writer, csrf_checks=True).post(self.NEW, TEXT).status_code == 403
+        assert not Post.objects.exists()
+
+    def test_needs_the_permission_to_add_posts(self, make_user, client):
+        assert signed_in(make_user(is_staff=True)).post(self.NEW, TEXT).status_code == 403
+        assert client.post(self.NEW, TEXT).status_code == 302
+        assert not Post.objects.exists()

@@ -516,3 +516,23 @@ def test_a_failed_autosave_is_one_calm_line_and_the_text_stays(page, live_server
     assert "Still here." in stored
     assert not draft.revisions.filter(is_autosave=True).exists()
     watch.check()
+
+
+def test_a_new_essay_is_autosaved_as_a_draft_before_its_first_save(page, live_server, writer):
+    watch = Watch(page)
+    page.add_init_script("window.CloserDesk = { autosaveSeconds: 1 };")
+    log_in(page, live_server, writer)
+    page.goto(live_server.url + "/admin/blog/post/add/")
+    page.fill("#id_title", "Written in one go")
+    page.locator("textarea#id_body").press_sequentially("The laptop dies mid-sentence")
+    page.wait_for_url(re.compile(r"/admin/blog/post/\d+/change/$"))  # the form now edits it
+    post = Post.objects.get()
+    assert (post.title, post.status, post.body) == ("Written in one go", "draft", "")
+    autosaved(page, post, "The laptop dies mid-sentence")
+    page.get_by_role("button", name="Save draft").click()
+    page.locator(".messagelist", has_text="Draft saved").wait_for()
+    assert Post.objects.count() == 1
+    post.refresh_from_db()
+    assert post.body == "The laptop dies mid-sentence"
+    assert not post.revisions.filter(is_autosave=True).exists()
+    watch.check()

@@ -13,7 +13,14 @@
   }
 
   function autosaveUrl(body, postId) {
-    return postId ? `${body.dataset.postsUrl}${postId}/autosave/` : null;
+    return postId ? `${body.dataset.postsUrl}${postId}/autosave/` : `${body.dataset.postsUrl}autosave/`;
+  }
+
+  // A new essay's first autosave made it a draft: from now on the form edits that draft.
+  function becomeDraft(form, body, json) {
+    form.action = json.change_url;
+    window.history.replaceState(null, "", json.change_url);
+    return autosaveUrl(body, json.post_id);
   }
 
   function formData(values) {
@@ -57,11 +64,8 @@
   /* Start autosaving the form; offer(autosave, discard) is called when the server holds text
      newer than the post's last save that differs from the form. */
   function attach({ form, body, csrf, postId, values, status, offer }) {
-    const url = autosaveUrl(body, postId);
-    if (!url) {
-      status.textContent = `Autosave starts after the first save. ${KEPT}`;
-      return { sent: () => Promise.resolve() };
-    }
+    let url = autosaveUrl(body, postId);
+    let isNew = !postId;
     let lastSent = values();
     let timer = null;
     let leaving = false;
@@ -70,13 +74,19 @@
     function send({ keepalive = false } = {}) {
       window.clearTimeout(timer);
       timer = null;
+      if (isNew && inFlight) return inFlight; // the draft is being made: never make two
       const now = values();
       if (sameText(now, lastSent)) return inFlight || Promise.resolve();
       status.textContent = "Autosaving…";
       status.classList.remove("is-failed");
       inFlight = post(url, csrf, now, { keepalive }).then((json) => {
         lastSent = now;
+        if (isNew && json.change_url) {
+          url = becomeDraft(form, body, json);
+          isNew = false;
+        }
         status.textContent = json.label;
+        if (!sameText(values(), lastSent)) typed(); // typed on while this was sent
       }).catch((error) => {
         status.textContent = error.message;
         status.classList.add("is-failed");
@@ -104,6 +114,7 @@
       return post(url, csrf, { discard: "1" }).catch(() => {});
     }
 
+    if (isNew) return { sent: send };
     fetch(url, { credentials: "same-origin" })
       .then((response) => (response.ok ? response.json() : { autosave: null }))
       .then((json) => {
