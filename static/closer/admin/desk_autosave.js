@@ -103,8 +103,15 @@
       if (!leaving) send({ keepalive: true });
     }
 
+    function stop() {
+      leaving = true;
+      window.clearTimeout(timer);
+    }
+
     form.addEventListener("input", typed);
-    form.addEventListener("submit", () => { leaving = true; window.clearTimeout(timer); });
+    form.addEventListener("submit", stop);
+    // For whoever closes the page on purpose and wants nothing sent (the browser tests).
+    desk.stopAutosave = stop;
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") left();
     });
