@@ -1,5 +1,6 @@
 """Browser tests: Debian's chromium driven by Playwright against Django's live server."""
 
+import contextlib
 import os
 import shutil
 from urllib.parse import urlsplit
@@ -59,8 +60,6 @@ def page(browser, live_server):
     yield page
     for open_page in context.pages:
         # Closing a tab autosaves typed text; not while the test database is being emptied.
-        try:
+        with contextlib.suppress(Exception):  # a page with a dialog open, or already gone
             open_page.evaluate("window.CloserDesk && window.CloserDesk.stopAutosave?.()")
-        except Exception:  # a page with a dialog open, or already gone
-            pass
     context.close()
