@@ -424,7 +424,10 @@ def test_an_author_writes_a_long_essay_at_the_desk(page, live_server, writer, se
     dialog.get_by_role("button", name="Upload and insert").click()
     refused = page.locator(".closer-upload.is-refused")
     refused.wait_for()
-    assert refused.inner_text().startswith("notes.png: ")
+    assert refused.inner_text() == (
+        "notes.png: This is not a JPEG, PNG, WebP, GIF or AVIF image. Other files, SVG "
+        "included, are not accepted."
+    )
     assert "uploading image" not in page.input_value("#id_body")
     assert Image.objects.count() == 1
     # The refusal's own 400 is the one console line expected.
