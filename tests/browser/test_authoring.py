@@ -539,3 +539,17 @@ def test_a_new_essay_is_autosaved_as_a_draft_before_its_first_save(page, live_se
     assert post.body == "The laptop dies mid-sentence"
     assert not post.revisions.filter(is_autosave=True).exists()
     watch.check()
+
+
+def test_autosave_waits_about_thirty_seconds_of_typing(page, live_server, writer, make_post):
+    post = make_post(author=writer, status=Post.Status.DRAFT, published_at=None, body="Start.")
+    page.clock.install()
+    log_in(page, live_server, writer)
+    page.goto(live_server.url + f"/admin/blog/post/{post.pk}/change/")
+    page.locator("textarea#id_body").press("Control+End")
+    page.locator("textarea#id_body").press_sequentially(" Typed.")
+    page.clock.run_for("00:25")
+    page.wait_for_timeout(300)
+    assert not post.revisions.filter(is_autosave=True).exists()
+    page.clock.run_for("00:06")
+    autosaved(page, post, "Start. Typed.")
