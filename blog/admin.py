@@ -198,7 +198,9 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
     inlines = [PostVideoInline]
     actions = ["publish_now", "unpublish", "schedule"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "body_format", "excerpt", "tags"]}),
+        # The writing surface: title and body; the rest is the side panel (change_form.html).
+        (None, {"fields": ["title", "body"]}),
+        ("Address and summary", {"fields": ["slug", "excerpt", "tags", "body_format"]}),
         ("Publishing", {"fields": ["status", "published_at", "author"]}),
         ("Series", {"fields": ["series", "series_part"]}),
         (
@@ -217,7 +219,11 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
 
     class Media:
         # Also on the change list, where it forgets browser copies of text that was saved.
-        js = ["closer/admin/editor.js", "closer/admin/publishing.js"]
+        js = [
+            "closer/admin/desk_local_copy.js",
+            "closer/admin/editor.js",
+            "closer/admin/publishing.js",
+        ]
 
     def get_changelist(self, request, **kwargs):
         return DateBoundedChangeList
@@ -230,6 +236,9 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
             ("preview/", *view(admin_views.preview, name="blog_post_preview")),
             ("tag-suggestions/", *view(admin_views.tag_suggestions, name="blog_post_tag_suggestions")),
             ("image-picker/", *view(admin_views.image_picker, name="blog_post_image_picker")),
+            ("image-upload/", *view(admin_views.image_upload, name="blog_post_image_upload")),
+            ("autosave/", *view(admin_views.autosave_new, name="blog_post_autosave_new")),
+            ("<path:object_id>/autosave/", *view(admin_views.autosave, name="blog_post_autosave")),
             ("<path:object_id>/revisions/", *view(admin_views.revisions, name="blog_post_revisions")),
             (
                 "<path:object_id>/revisions/<int:revision_id>/restore/",
@@ -338,6 +347,7 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
             request._closer_held = review.post_change_hold(
                 post=obj, user=request.user, tag_names=form.cleaned_data.get("tags", [])
             )
+            services.post_autosave_discard(post=obj, user=request.user)  # the form holds it
             return
         if not can_edit_any(request) and not change:
             obj.author = request.user
@@ -356,6 +366,8 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
                 uploaded_by=request.user,
             )
         services.post_save(post=obj, user=request.user)
+        if change:
+            services.post_autosave_discard(post=obj, user=request.user)  # the form holds it
 
     def save_related(self, request, form, formsets, change):
         if change and held_for_review(request, form.instance):

@@ -16,6 +16,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from blog import diffs, images, review, services
 from blog.body_checks import body_video_line_warnings
 from blog.models import WORDS_PER_MINUTE, Image, Post
-from blog.rendering import BodyTooComplex, render
+from blog.rendering import BodyTooComplex, check_size, render
 from videos.embed import expand_placeholders, keys_in
 from videos.models import Video
 from videos.tasks import videos_enqueue_metadata
@@ -147,7 +149,8 @@ def _post_for_writer(request, model_admin, object_id) -> Post:
 def revisions(request, model_admin, object_id):
     """Show a post's revisions, newest first, each with what it changed."""
     post = _post_for_writer(request, model_admin, object_id)
-    shown = list(post.revisions.select_related("created_by")[: SHOWN_REVISIONS + 1])
+    saved = post.revisions.filter(is_autosave=False)  # an autosave is offered in the editor
+    shown = list(saved.select_related("created_by")[: SHOWN_REVISIONS + 1])
     budget = diffs.DiffBudget()  # shared: the page stays fast however long and many the texts
     entries = [
         {
@@ -271,3 +274,151 @@ def retry_videos(request, model_admin, object_id):
     if queued:
         messages.info(request, "Trying again in the background.")
     return redirect("admin:blog_post_change", post.pk)
+
+
+# --- Autosave and images dropped into the body ----------------------------------------------
+
+AUTOSAVE_TITLE_CHARS = Post._meta.get_field("title").max_length
+AUTOSAVE_KEPT_LOCALLY = "Your text is kept in this browser; saving the form keeps it for good."
+
+
+def _autosave_refusal(message: str, status: int) -> JsonResponse:
+    return JsonResponse(
+        {"error": f"Not autosaved: {message} {AUTOSAVE_KEPT_LOCALLY}"}, status=status
+    )
+
+
+def _autosave_json(revision) -> dict:
+    local = timezone.localtime(revision.created_at)
+    return {
+        "title": revision.title,
+        "body": revision.body,
+        "excerpt": revision.excerpt,
+        "saved_at": revision.created_at.isoformat(),
+        "saved_label": date_format(local, "j M Y, H:i"),
+    }
+
+
+def autosave(request, model_admin, object_id):
+    """Keep the writer's unsaved text as their autosave revision of the post, or return it.
+
+    POST title/body/excerpt stores it (the post, live or draft, is not changed: the writer
+    restores it into the form and saves as usual); POST discard=1 forgets it; GET returns it
+    with ``newer``: whether it was kept after the post's last save.
+    """
+    post = _post_for_writer(request, model_admin, object_id)
+    if request.method == "GET":
+        revision = services.post_autosave_for(post=post, user=request.user)
+        if revision is None:
+            return JsonResponse({"autosave": None})
+        return JsonResponse(
+            {
+                "autosave": {
+                    **_autosave_json(revision),
+                    "newer": revision.created_at > post.updated_at,
+                }
+            }
+        )
+    if request.method != "POST":
+        return JsonResponse({"error": "Use GET or POST."}, status=405)
+    if request.POST.get("discard"):
+        services.post_autosave_discard(post=post, user=request.user)
+        return JsonResponse({"discarded": True})
+    text, refusal = _autosave_text(request)
+    return refusal or _autosave_store(request, post, text)
+
+
+def _autosave_text(request):
+    """Return (the posted title/body/excerpt, None), or (None, a refusal saying why)."""
+    if "body" not in request.POST:
+        return None, _autosave_refusal("nothing was sent.", 400)
+    text = {
+        "title": request.POST.get("title", ""),
+        "body": request.POST["body"],
+        "excerpt": request.POST.get("excerpt", ""),
+    }
+    if any("\x00" in value for value in text.values()):
+        return None, _autosave_refusal("the text holds a NUL character.", 400)
+    if len(text["title"]) > AUTOSAVE_TITLE_CHARS:
+        length = len(text["title"])
+        return None, _autosave_refusal(
+            f"the title is {length} characters; it can hold {AUTOSAVE_TITLE_CHARS}.", 400
+        )
+    try:
+        check_size(text["body"])
+        check_size(text["excerpt"])
+    except BodyTooComplex as error:
+        return None, _autosave_refusal(str(error), 413)
+    return text, None
+
+
+def _autosave_store(request, post, text, **extra) -> JsonResponse:
+    revision = services.post_autosave(post=post, user=request.user, **text)
+    local = timezone.localtime(revision.created_at)
+    return JsonResponse(
+        {
+            "saved_at": revision.created_at.isoformat(),
+            "label": f"Autosaved at {local:%H:%M}",
+            **extra,
+        }
+    )
+
+
+@require_POST
+def autosave_new(request, model_admin):
+    """A new essay's first autosave: make it a draft, its text that draft's autosave revision.
+
+    The draft holds only the title until the writer saves the form (the editor then posts the
+    form to the draft's own change page), so a crash before the first save loses nothing.
+    """
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    text, refusal = _autosave_text(request)
+    if refusal:
+        return refusal
+    post = services.post_draft_for_autosave(user=request.user, title=text["title"])
+    return _autosave_store(
+        request,
+        post,
+        text,
+        post_id=post.pk,
+        change_url=reverse("admin:blog_post_change", args=[post.pk]),
+    )
+
+
+@require_POST
+def image_upload(request, model_admin):
+    """Add an image pasted or dropped into the body to the library, as the Images admin would.
+
+    The form is the Images admin's own (its checks, its formfield overrides); answers the new
+    image's shortcode, or the checks' messages with a 400.
+    """
+    image_admin = model_admin.admin_site._registry[Image]
+    if not _may_write(model_admin, request) or not image_admin.has_add_permission(request):
+        raise PermissionDenied
+    form_class = image_admin.get_form(request)
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = {name: [str(m) for m in messages_] for name, messages_ in form.errors.items()}
+        first = next(iter(errors.values()), ["The image was refused."])[0]
+        return JsonResponse({"error": first, "errors": errors}, status=400)
+    image = form.save(commit=False)
+    image.uploaded_by = request.user
+    try:
+        image.save()
+    except OSError as error:
+        logger.exception("Storage refused an image pasted into a post")
+        reason = error.strerror or str(error)
+        return JsonResponse(
+            {"error": f"The image could not be stored ({reason}). Try again in a moment."},
+            status=503,
+        )
+    return JsonResponse(
+        {
+            "id": image.pk,
+            "shortcode": image.shortcode,
+            "label": str(image),
+            "thumbnail": images.image_thumbnail_url(image),
+        },
+        status=201,
+    )

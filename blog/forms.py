@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils import timezone
 from taggit.forms import TagWidget
@@ -55,11 +56,19 @@ class SafeImageFormField(PictureFormField):
 
 
 class BodyEditorWidget(forms.Textarea):
-    """The body textarea: roomy and monospace, with a live preview drawn by editor.js."""
+    """The body textarea: a writing surface with a live preview and autosave (editor.js)."""
 
     class Media:
         css = {"all": ["closer/video.css", "closer/admin/editor.css"]}
-        js = ["closer/admin/editor.js", "closer/admin/toolbar.js"]
+        # The desk's parts register themselves; editor.js puts them together.
+        js = [
+            "closer/admin/desk_local_copy.js",
+            "closer/admin/desk_preview.js",
+            "closer/admin/desk_autosave.js",
+            "closer/admin/desk_images.js",
+            "closer/admin/editor.js",
+            "closer/admin/toolbar.js",
+        ]
 
     def __init__(self, attrs=None):
         defaults = {
@@ -68,8 +77,20 @@ class BodyEditorWidget(forms.Textarea):
             "spellcheck": "true",
             "data-preview-url": reverse_lazy("admin:blog_post_preview"),
             "data-images-url": reverse_lazy("admin:blog_post_image_picker"),
+            "data-upload-url": reverse_lazy("admin:blog_post_image_upload"),
+            "data-posts-url": reverse_lazy("admin:blog_post_changelist"),
         }
         super().__init__({**defaults, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        # The preview frame reads the site's own stylesheets (hashed names in production).
+        attrs = {
+            **(attrs or {}),
+            "data-site-css": static("closer/site.css"),
+            "data-video-css": static("closer/video.css"),
+            "data-frame-css": static("closer/admin/preview-frame.css"),
+        }
+        return super().get_context(name, value, attrs)
 
 
 class TagSuggestWidget(TagWidget):

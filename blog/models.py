@@ -746,10 +746,23 @@ class Revision(models.Model):
         related_name="post_revisions",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Text the editor kept while its writer typed, never put into the post: one per writer and
+    # post, replaced by each autosave and dropped when that writer saves the form.
+    is_autosave = models.BooleanField(
+        default=False,
+        help_text="Kept by the editor while typing; the post itself is unchanged.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         get_latest_by = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "created_by"],
+                condition=models.Q(is_autosave=True),
+                name="blog_revision_one_autosave_per_writer",
+            )
+        ]
 
     def __str__(self):
         return f"{self.title} ({date_format(timezone.localtime(self.created_at), 'j M Y, H:i')})"

@@ -3,7 +3,7 @@ and merges, images."""
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -83,7 +83,7 @@ def post_record_history(*, post: Post, user=None, previous_slug: str | None = No
     slug the post had before the save, answers with a 301 to the post from now on.
     """
     text = {name: getattr(post, name) for name in REVISED_FIELDS}
-    if post.revisions.values(*REVISED_FIELDS).first() != text:
+    if post.revisions.filter(is_autosave=False).values(*REVISED_FIELDS).first() != text:
         Revision.objects.create(post=post, created_by=user, **text)
     if previous_slug == post.slug:
         return
@@ -93,6 +93,44 @@ def post_record_history(*, post: Post, user=None, previous_slug: str | None = No
     RetiredPostSlug.objects.filter(slug=post.slug, post=post).delete()
     if previous_slug:
         RetiredPostSlug.objects.update_or_create(slug=previous_slug, defaults={"post": post})
+
+
+# --- Autosave -------------------------------------------------------------------------------
+
+
+def post_autosave(*, post: Post, user, title: str, body: str, excerpt: str) -> Revision:
+    """Keep what user is typing as their autosave of post; the post itself is not touched.
+
+    One autosave per writer and post, replaced each time, so a published essay never shows
+    unreviewed text and a long session does not pile up rows. The caller checks the limits.
+    """
+    text = {"title": title, "body": body, "excerpt": excerpt, "created_at": timezone.now()}
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                revision, _ = Revision.objects.update_or_create(
+                    post=post, created_by=user, is_autosave=True, defaults=text
+                )
+            return revision
+        except IntegrityError:  # two autosaves of one writer crossed: the other made the row
+            continue
+    raise IntegrityError("autosave kept failing")
+
+
+def post_draft_for_autosave(*, user, title: str) -> Post:
+    """Create the draft a new essay's first autosave belongs to (its text is that autosave)."""
+    post = Post(title=title.strip() or "Untitled draft", author=user, status=Post.Status.DRAFT)
+    return post_save(post=post, user=user)
+
+
+def post_autosave_for(*, post: Post, user) -> Revision | None:
+    """Return user's autosave of post, if any."""
+    return Revision.objects.filter(post=post, created_by=user, is_autosave=True).first()
+
+
+def post_autosave_discard(*, post: Post, user) -> None:
+    """Forget user's autosave of post (they saved the form, or chose not to restore it)."""
+    Revision.objects.filter(post=post, created_by=user, is_autosave=True).delete()
 
 
 def post_restore_revision(*, revision: Revision, user) -> Post:

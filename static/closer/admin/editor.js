@@ -1,273 +1,203 @@
-/* The post editor: a live preview drawn by the site's own renderer, reading stats, image
-   insertion, and text that survives a closed tab, an expired session or a failed save.
-   Loaded on the post change list too, where it only forgets drafts that were saved. */
-(function () {
+/* The post editor, put together from the desk's parts (window.CloserDesk):
+   desk_preview.js (the live preview), desk_autosave.js (server autosave), desk_local_copy.js
+   (the browser's copy), desk_images.js (library picker, pasted and dropped images).
+   Loaded on the post change list too, where it only forgets browser copies that were saved. */
+(function (desk) {
   "use strict";
 
-  var PREFIX = "closer:post-draft:";
-  var PREVIEW_DELAY = 400;
-  var DRAFT_DELAY = 800;
-
-  function store() {
-    try { return window.localStorage; } catch (e) { return null; }
-  }
-
-  function readDraft(key) {
-    var s = store();
-    if (!s) return null;
-    try { return JSON.parse(s.getItem(key) || "null"); } catch (e) { return null; }
-  }
-
-  function forgetSubmittedDrafts() {
-    // A success message after a submit means the text reached the database.
-    var s = store();
-    if (!s || !document.querySelector(".messagelist .success")) return;
-    for (var i = s.length - 1; i >= 0; i--) {
-      var key = s.key(i);
-      if (key && key.indexOf(PREFIX) === 0) {
-        var draft = readDraft(key);
-        if (draft && draft.submitted) s.removeItem(key);
-      }
-    }
-  }
-
   function el(tag, className, text) {
-    var node = document.createElement(tag);
+    const node = document.createElement(tag);
     if (className) node.className = className;
     if (text) node.textContent = text;
     return node;
   }
 
-  function setup(body) {
-    var form = body.form;
-    var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
-    var formatField = form.querySelector("[name=body_format]");
-    var fields = ["title", "excerpt"].map(function (n) { return form.querySelector("[name=" + n + "]"); });
-    var match = window.location.pathname.match(/\/(\d+)\/change\/$/);
-    var draftKey = PREFIX + (match ? match[1] : "new");
-    var hasErrors = !!document.querySelector(".errornote");
-    var dirty = hasErrors; // a page shown again with errors holds text not yet saved
+  function wordCount(text) {
+    return text.trim() ? text.trim().split(/\s+/).length : 0;
+  }
 
-    // Layout: writing pane (toolbar + textarea) beside the preview, stats underneath.
-    var editor = el("div", "closer-editor");
-    var writing = el("div", "closer-editor-writing");
-    var toolbar = el("div", "closer-editor-toolbar");
-    var insertButton = el("button", "button closer-insert-image", "Insert image…");
+  // --- What the editor works on -----------------------------------------------------------
+
+  function formContext(body) {
+    const form = body.form;
+    const match = window.location.pathname.match(/\/(\d+)\/change\/$/);
+    const csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return {
+      form,
+      body,
+      postId: match ? match[1] : null,
+      csrf: csrf ? csrf.value : "",
+      title: form.querySelector("[name=title]"),
+      excerpt: form.querySelector("[name=excerpt]"),
+      formatField: form.querySelector("[name=body_format]"),
+      hasErrors: !!document.querySelector(".errornote"),
+    };
+  }
+
+  function valuesOf(ctx) {
+    return {
+      title: ctx.title ? ctx.title.value : "",
+      excerpt: ctx.excerpt ? ctx.excerpt.value : "",
+      body: ctx.body.value,
+    };
+  }
+
+  function putValues(ctx, values) {
+    if (ctx.title) ctx.title.value = values.title;
+    if (ctx.excerpt) ctx.excerpt.value = values.excerpt;
+    ctx.body.value = values.body;
+    ctx.body.dispatchEvent(new Event("input", { bubbles: true }));
+    for (const field of [ctx.title, ctx.excerpt]) {
+      if (field) field.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  }
+
+  // --- Layout: the writing pane (status row, picker, body) beside the preview -------------
+
+  function buildLayout(body) {
+    const editor = el("div", "closer-editor");
+    const writing = el("div", "closer-editor-writing");
+    const statusRow = el("div", "closer-editor-toolbar");
+    const insertButton = el("button", "button closer-insert-image", "Insert image…");
     insertButton.type = "button";
     insertButton.setAttribute("aria-expanded", "false");
-    var stats = el("p", "closer-editor-stats", "");
+    const stats = el("p", "closer-editor-stats");
     stats.setAttribute("aria-live", "polite");
-    toolbar.appendChild(insertButton);
-    toolbar.appendChild(stats);
-    var picker = el("div", "closer-image-picker");
-    picker.hidden = true;
-    var previewPane = el("section", "closer-editor-preview");
-    previewPane.setAttribute("aria-label", "Preview");
-    var previewTitle = el("p", "closer-editor-preview-label", "Preview");
-    var preview = el("div", "post-body closer-preview-body");
-    previewPane.appendChild(previewTitle);
-    previewPane.appendChild(preview);
+    const saved = el("p", "closer-autosave-status");
+    saved.setAttribute("role", "status");
+    statusRow.append(insertButton, stats, saved);
+    const uploads = el("div", "closer-uploads");
+    uploads.setAttribute("aria-live", "polite");
     body.parentNode.insertBefore(editor, body);
-    writing.appendChild(toolbar);
-    writing.appendChild(picker);
-    writing.appendChild(body);
+    writing.append(statusRow, uploads, body);
     editor.appendChild(writing);
-    editor.appendChild(previewPane);
-    var row = body.closest(".form-row");
+    const row = body.closest(".form-row");
     if (row) row.classList.add("closer-editor-row");
+    return { editor, writing, statusRow, insertButton, stats, saved, uploads };
+  }
 
-    // Live preview, debounced; only the latest answer is drawn.
-    var timer = null;
-    var sequence = 0;
-    function refresh() {
-      var mine = ++sequence;
-      var data = new FormData();
-      data.append("body", body.value);
-      data.append("body_format", formatField ? formatField.value : "markdown");
-      fetch(body.dataset.previewUrl, {
-        method: "POST",
-        body: data,
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": csrf ? csrf.value : "" },
-      }).then(function (response) {
-        if (response.redirected) throw new Error("preview " + response.status);
-        // A refusal (body too large or too deeply nested, previews too fast) says why.
-        return response.json().catch(function () { return {}; }).then(function (json) {
-          if (!response.ok) {
-            var refusal = new Error("preview " + response.status);
-            refusal.reason = json.error;
-            throw refusal;
-          }
-          return json;
-        });
-      }).then(function (json) {
-        if (mine !== sequence) return;
-        preview.innerHTML = json.html; // rendered and sanitized by the server's render_body
-        if (json.warnings && json.warnings.length) {
-          var notes = el("ul", "closer-preview-warnings");
-          notes.setAttribute("role", "status");
-          json.warnings.forEach(function (w) { notes.appendChild(el("li", "", w)); });
-          preview.insertBefore(notes, preview.firstChild);
-        }
-        stats.textContent = json.label;
-        previewPane.classList.remove("is-stale");
-      }).catch(function (error) {
-        if (mine !== sequence) return;
-        previewPane.classList.add("is-stale");
-        stats.textContent = (error && error.reason) ||
-          "Preview unavailable — are you still signed in? Your text is kept in this browser.";
-      });
-    }
-    function schedulePreview() {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(refresh, PREVIEW_DELAY);
-    }
-    body.addEventListener("input", schedulePreview);
-    if (formatField) formatField.addEventListener("change", schedulePreview);
-    refresh();
+  // --- Leaving with unsaved text ------------------------------------------------------------
 
-    // A copy of the text in this browser, so nothing is lost to a closed tab or a timeout.
-    var draftTimer = null;
-    function values() {
-      return {
-        title: fields[0] ? fields[0].value : "",
-        excerpt: fields[1] ? fields[1].value : "",
-        body: body.value,
-      };
-    }
-    function saveDraft(submitted) {
-      var s = store();
-      if (!s) return;
-      var draft = values();
-      draft.savedAt = new Date().toISOString();
-      draft.submitted = !!submitted;
-      try { s.setItem(draftKey, JSON.stringify(draft)); } catch (e) { /* storage full */ }
-    }
-    form.addEventListener("input", function () {
-      dirty = true;
-      window.clearTimeout(draftTimer);
-      draftTimer = window.setTimeout(function () { saveDraft(false); }, DRAFT_DELAY);
-    });
-    form.addEventListener("change", function () { dirty = true; });
-    form.addEventListener("submit", function () {
-      dirty = false;
-      window.clearTimeout(draftTimer);
-      saveDraft(true);
-    });
-    window.addEventListener("beforeunload", function (event) {
-      if (!dirty) return;
-      saveDraft(false);
+  function guardUnsaved(ctx, keepCopy) {
+    const state = { dirty: ctx.hasErrors }; // a page shown again with errors holds unsaved text
+    ctx.form.addEventListener("input", () => { state.dirty = true; keepCopy.soon(); });
+    ctx.form.addEventListener("change", () => { state.dirty = true; });
+    ctx.form.addEventListener("submit", () => { state.dirty = false; keepCopy.now(true); });
+    window.addEventListener("beforeunload", (event) => {
+      if (!state.dirty) return;
+      keepCopy.now(false);
       event.preventDefault();
       event.returnValue = "";
     });
-    if (hasErrors) saveDraft(false);
-    offerRestore();
+    return state;
+  }
 
-    function offerRestore() {
-      var draft = readDraft(draftKey);
-      if (!draft) return;
-      var now = values();
-      if (draft.body === now.body && draft.title === now.title && draft.excerpt === now.excerpt) {
-        if (!hasErrors) store().removeItem(draftKey); // the page already holds this text
-        return;
-      }
-      if (!draft.body && !draft.title) return;
-      var when = new Date(draft.savedAt);
-      var banner = el("div", "closer-draft-banner");
-      banner.setAttribute("role", "status");
-      var text = el("p", "", "This browser kept text you had not saved" +
-        (isNaN(when) ? "" : " (" + when.toLocaleString() + ")") + ": “" +
-        (draft.title || "untitled") + "”, " + (draft.body.trim() ? draft.body.trim().split(/\s+/).length : 0) + " words.");
-      var restore = el("button", "button default", "Restore it");
-      var discard = el("button", "button", "Discard");
-      restore.type = discard.type = "button";
-      restore.addEventListener("click", function () {
-        if (fields[0]) fields[0].value = draft.title;
-        if (fields[1]) fields[1].value = draft.excerpt;
-        body.value = draft.body;
-        dirty = true;
-        banner.remove();
-        refresh();
-        body.focus();
-      });
-      discard.addEventListener("click", function () {
-        store().removeItem(draftKey);
-        banner.remove();
-      });
-      banner.appendChild(text);
-      banner.appendChild(restore);
-      banner.appendChild(discard);
-      form.parentNode.insertBefore(banner, form);
-    }
+  function browserCopy(ctx) {
+    const key = desk.localCopy.keyFor(ctx.postId);
+    let timer = null;
+    return {
+      key,
+      now(submitted) { window.clearTimeout(timer); desk.localCopy.save(key, valuesOf(ctx), submitted); },
+      soon() {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(() => desk.localCopy.save(key, valuesOf(ctx), false), 800);
+      },
+    };
+  }
 
-    // Insert image: pick from the library, get a shortcode on a line of its own.
-    var search = el("input", "vTextField closer-image-search");
-    search.type = "search";
-    search.placeholder = "Search alt text, captions, credits";
-    search.setAttribute("aria-label", "Search images");
-    var grid = el("ul", "closer-image-grid");
-    var upload = el("a", "closer-image-upload", "Upload a new image (opens a new tab)");
-    upload.href = body.dataset.imagesUrl.replace(/post\/image-picker\/$/, "image/add/");
-    upload.target = "_blank";
-    upload.rel = "noopener";
-    picker.appendChild(search);
-    picker.appendChild(grid);
-    picker.appendChild(upload);
-    function loadImages() {
-      var url = body.dataset.imagesUrl + "?q=" + encodeURIComponent(search.value);
-      fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (json) {
-        grid.textContent = "";
-        if (!json.images.length) grid.appendChild(el("li", "closer-image-empty", "No images yet."));
-        json.images.forEach(function (image) {
-          var item = el("li");
-          var button = el("button", "closer-image-choice");
-          button.type = "button";
-          button.title = "Insert " + image.shortcode;
-          if (image.thumbnail) {
-            var img = el("img");
-            img.src = image.thumbnail;
-            img.alt = "";
-            button.appendChild(img);
-          }
-          button.appendChild(el("span", "", image.label));
-          button.addEventListener("click", function () { insert(image.shortcode); });
-          item.appendChild(button);
-          grid.appendChild(item);
-        });
-      });
-    }
-    function insert(shortcode) {
-      var before = body.value.slice(0, body.selectionStart);
-      var lead = before === "" || /\n\n$/.test(before) ? "" : /\n$/.test(before) ? "\n" : "\n\n";
-      body.setRangeText(lead + shortcode + "\n\n", body.selectionStart, body.selectionEnd, "end");
-      body.dispatchEvent(new Event("input", { bubbles: true }));
-      togglePicker(false);
-      body.focus();
-    }
-    function togglePicker(open) {
-      picker.hidden = !open;
-      insertButton.setAttribute("aria-expanded", open ? "true" : "false");
-      if (open) { loadImages(); search.focus(); }
-    }
-    insertButton.addEventListener("click", function () { togglePicker(picker.hidden); });
-    var searchTimer = null;
-    search.addEventListener("input", function (event) {
-      event.stopPropagation(); // searching is not editing the post
-      window.clearTimeout(searchTimer);
-      searchTimer = window.setTimeout(loadImages, 200);
+  // --- Offering kept text back --------------------------------------------------------------
+
+  function restoreBanner(ctx, { text, kept, onRestore, onDiscard }) {
+    const banner = el("div", "closer-draft-banner");
+    banner.setAttribute("role", "status");
+    const restore = el("button", "button default", "Restore it");
+    const discard = el("button", "button", "Discard");
+    restore.type = discard.type = "button";
+    restore.addEventListener("click", () => {
+      putValues(ctx, kept);
+      banner.remove();
+      onRestore();
+      ctx.body.focus();
     });
-    search.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") event.preventDefault();
-      if (event.key === "Escape") { togglePicker(false); insertButton.focus(); }
+    discard.addEventListener("click", () => { onDiscard(); banner.remove(); });
+    banner.append(el("p", "", text), restore, discard);
+    ctx.form.parentNode.insertBefore(banner, ctx.form);
+    return banner;
+  }
+
+  function describe(kept) {
+    return `“${kept.title || "untitled"}”, ${wordCount(kept.body)} words.`;
+  }
+
+  function offerBrowserCopy(ctx, copy, state) {
+    const kept = desk.localCopy.read(copy.key);
+    if (!kept) return null;
+    const now = valuesOf(ctx);
+    if (kept.body === now.body && kept.title === now.title && kept.excerpt === now.excerpt) {
+      if (!ctx.hasErrors) desk.localCopy.forget(copy.key); // the page already holds this text
+      return null;
+    }
+    if (!kept.body && !kept.title) return null;
+    const when = new Date(kept.savedAt);
+    const stamp = Number.isNaN(when.getTime()) ? "" : ` (${when.toLocaleString()})`;
+    const banner = restoreBanner(ctx, {
+      text: `This browser kept text you had not saved${stamp}: ${describe(kept)}`,
+      kept,
+      onRestore: () => { state.dirty = true; },
+      onDiscard: () => desk.localCopy.forget(copy.key),
+    });
+    return { kept, banner };
+  }
+
+  function lf(text) {
+    return (text || "").replace(/\r\n?/g, "\n");
+  }
+
+  function offerAutosave(ctx, state, local) {
+    return (kept, discard) => {
+      // Both nets hold the same text: one offer, the server's.
+      if (local && lf(local.kept.body) === lf(kept.body) && lf(local.kept.title) === lf(kept.title)) {
+        local.banner.remove();
+      }
+      restoreBanner(ctx, {
+        text: `Autosaved on ${kept.saved_label}, after the last save: ${describe(kept)} ` +
+          "Readers do not see it until you save.",
+        kept,
+        onRestore: () => { state.dirty = true; },
+        onDiscard: discard,
+      });
+    };
+  }
+
+  // --- Start ------------------------------------------------------------------------------
+
+  function setup(body) {
+    const ctx = formContext(body);
+    const layout = buildLayout(body);
+    const preview = desk.preview.attach({
+      body, csrf: ctx.csrf, formatField: ctx.formatField, titleField: ctx.title,
+      excerptField: ctx.excerpt, stats: layout.stats,
+    });
+    layout.editor.appendChild(preview.pane);
+    layout.writing.insertBefore(desk.images.picker({ body, toggle: layout.insertButton }), layout.uploads);
+    desk.images.acceptFiles(body, { csrf: ctx.csrf, area: layout.uploads });
+
+    const copy = browserCopy(ctx);
+    const state = guardUnsaved(ctx, copy);
+    if (ctx.hasErrors) copy.now(false);
+    const local = offerBrowserCopy(ctx, copy, state);
+    desk.autosave.attach({
+      form: ctx.form, body, csrf: ctx.csrf, postId: ctx.postId, values: () => valuesOf(ctx),
+      status: layout.saved, offer: offerAutosave(ctx, state, local),
     });
   }
 
   function start() {
-    forgetSubmittedDrafts();
-    var body = document.querySelector("textarea.closer-body-editor");
+    desk.localCopy.forgetSubmitted();
+    const body = document.querySelector("textarea.closer-body-editor");
     if (body && body.form) setup(body);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
-})();
+})((window.CloserDesk = window.CloserDesk || {}));
