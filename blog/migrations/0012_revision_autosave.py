@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0010_cited_moments'),
+        ('blog', '0011_series'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
