@@ -24,6 +24,7 @@ from blog import diffs, images, review, services
 from blog.body_checks import body_video_line_warnings
 from blog.models import WORDS_PER_MINUTE, Image, Post
 from blog.rendering import BodyTooComplex, render
+from blog.tag_names import tag_match_key
 from videos.embed import expand_placeholders, keys_in
 from videos.models import Video
 from videos.tasks import videos_enqueue_metadata
@@ -95,17 +96,32 @@ def preview(request, model_admin):
 
 @require_GET
 def tag_suggestions(request, model_admin):
-    """Return existing tag names containing what was typed, best matches first."""
+    """Return existing tag names like what was typed, best matches first.
+
+    Matched as near-duplicates are (``blog.tag_names``): "Music Videos" finds "music video",
+    "Bjork" finds "Björk". ``existing`` names the tag the typed text already is, but for case,
+    accents, plural or spacing, so the field can offer it instead of a new one.
+    """
     if not _may_write(model_admin, request):
         raise PermissionDenied
-    query = request.GET.get("q", "").strip()[:100]
+    query = " ".join(request.GET.get("q", "").split())[:100]
     tags = review.tags_visible_to(request.user)
+    key = tag_match_key(query) if query else ""
     if query:
-        tags = tags.filter(name__icontains=query)
-    names = list(tags.order_by("name").values_list("name", flat=True)[:200])
-    lowered = query.lower()
-    names.sort(key=lambda name: (not name.lower().startswith(lowered), name.lower()))
-    return JsonResponse({"tags": names[:SUGGESTIONS]})
+        tags = tags.filter(Q(match_key__contains=key) | Q(name__icontains=query))
+    found = list(tags.order_by("name").values_list("name", "match_key")[:200])
+    lowered = query.casefold()
+    found.sort(
+        key=lambda row: (
+            row[1] != key,
+            not row[1].startswith(key),
+            not row[0].casefold().startswith(lowered),
+            row[0].casefold(),
+        )
+    )
+    names = [name for name, _ in found[:SUGGESTIONS]]
+    existing = next((name for name, match in found if query and match == key), None)
+    return JsonResponse({"tags": names, "existing": existing})
 
 
 @require_GET

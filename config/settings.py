@@ -290,6 +290,9 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TAGGIT_CASE_INSENSITIVE = True
+# The tag field keeps the author's order and spelling, commas between names (blog.tag_names).
+TAGGIT_TAGS_FROM_STRING = "blog.tag_names.parse_tag_string"
+TAGGIT_STRING_FROM_TAGS = "blog.tag_names.tag_string"
 
 LOGIN_URL = "admin:login"
 # Where a login lands when its next= is missing or points off the site.
