@@ -229,6 +229,7 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
             ),
             ("<path:object_id>/review/", *view(admin_views.review_pending, name="blog_post_review")),
             ("<path:object_id>/retry-videos/", *view(admin_views.retry_videos, name="blog_post_retry_videos")),
+            ("<path:object_id>/share/", *view(admin_views.share_draft, name="blog_post_share")),
         ]  # fmt: skip
         return [path(route, function, name=name) for route, function, name in routes] + (
             super().get_urls()

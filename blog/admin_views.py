@@ -20,9 +20,10 @@ from django.utils.html import strip_tags
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from blog import diffs, images, review, services
+from blog import diffs, images, review, services, shares
 from blog.body_checks import body_video_line_warnings
-from blog.models import WORDS_PER_MINUTE, Image, Post
+from blog.forms import ShareDraftForm
+from blog.models import WORDS_PER_MINUTE, DraftShare, Image, Post
 from blog.rendering import BodyTooComplex, render
 from blog.tag_names import tag_match_key
 from videos.embed import expand_placeholders, keys_in
@@ -287,3 +288,57 @@ def retry_videos(request, model_admin, object_id):
     if queued:
         messages.info(request, "Trying again in the background.")
     return redirect("admin:blog_post_change", post.pk)
+
+
+# The link just made, kept in the session for the one page that shows it (never stored).
+_NEW_SHARE_SESSION_KEY = "closer_new_draft_share"
+
+
+def share_draft(request, model_admin, object_id):
+    """List a post's live shared-draft links, make a new one, or revoke one.
+
+    Whoever may edit the post may share it (an Author: only their own essays). The new link is
+    shown once, on the page after it is made: only its digest is stored.
+    """
+    post = _post_for_writer(request, model_admin, object_id)
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            revoke = request.POST["revoke"]
+            share = None
+            if revoke.isdigit() and len(revoke) < 19:  # anything else names no link: no 500
+                share = DraftShare.objects.filter(post=post, pk=int(revoke)).first()
+            if share is not None:
+                shares.share_revoke(share=share)
+                messages.success(request, "Revoked: the link opens nothing any more.")
+            return redirect("admin:blog_post_share", post.pk)
+        form = ShareDraftForm(request.POST)
+        if form.is_valid():
+            share, token = shares.share_create(
+                post=post,
+                user=request.user,
+                days=form.cleaned_data["days"],
+                label=form.cleaned_data["label"],
+            )
+            request.session[_NEW_SHARE_SESSION_KEY] = {"post": post.pk, "token": token}
+            return redirect("admin:blog_post_share", post.pk)
+    else:
+        form = ShareDraftForm()
+    new = request.session.pop(_NEW_SHARE_SESSION_KEY, None)
+    new_url = (
+        request.build_absolute_uri(shares.share_url(new["token"]))
+        if new and new.get("post") == post.pk
+        else None
+    )
+    links = post.draft_shares.select_related("created_by")
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Share “{post.title}”",
+        "opts": model_admin.model._meta,
+        "original": post,
+        "form": form,
+        "new_url": new_url,
+        "active": list(links.active()),
+        "inactive_count": links.count() - len(links.active()),
+        "max_days": shares.MAX_DAYS,
+    }
+    return TemplateResponse(request, "admin/blog/post/share.html", context)

@@ -1,11 +1,12 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils import timezone
 from taggit.forms import TagWidget
 
-from blog import images
+from blog import images, shares
 from blog.models import Image, Post, PostVideo, Tag
 from blog.tag_names import near_duplicates
 from pictures.forms import PictureFormField
@@ -309,3 +310,21 @@ class ImageAdminForm(forms.ModelForm):
             name: forms.TextInput(attrs={"class": "vTextField closer-wide"})
             for name in ("alt_text", "caption", "credit")
         }
+
+
+class ShareDraftForm(forms.Form):
+    days = forms.IntegerField(
+        label="Works for",
+        min_value=1,
+        max_value=shares.MAX_DAYS,
+        initial=lambda: settings.CLOSER_DRAFT_SHARE_DAYS,
+        help_text="Days, at most %d. You can revoke the link sooner." % shares.MAX_DAYS,
+        widget=forms.NumberInput(attrs={"class": "vIntegerField"}),
+    )
+    label = forms.CharField(
+        label="For",
+        max_length=100,
+        required=False,
+        help_text="Who it is for (“the rights holder”), so you know which link to revoke.",
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
+    )

@@ -932,3 +932,51 @@ def author_profile_on_user_created(sender, instance, created, raw=False, **kwarg
     """Give every new account a profile, so a byline never needs the login name."""
     if created and not raw:  # a fixture load brings its own rows
         author_profile_for(instance)
+
+
+# --- Shared drafts -----------------------------------------------------------------------------
+
+
+class DraftShareQuerySet(models.QuerySet):
+    def active(self):
+        """Return links that still open: neither revoked nor past their expiry."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class DraftShare(models.Model):
+    """A secret link that shows a post's current draft to someone without an account.
+
+    Only a digest of the token is stored (blog.shares): the link is shown once, when made.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="draft_shares")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Who the link is for (“the rights holder”), so you know which one to revoke.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="draft_shares",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    opened_count = models.PositiveIntegerField(default=0)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DraftShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "shared draft link"
+
+    def __str__(self):
+        return f"Shared draft of “{self.post}”" + (f" for {self.label}" if self.label else "")
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
