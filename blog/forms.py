@@ -314,15 +314,15 @@ class ImageAdminForm(forms.ModelForm):
 
 class ShareDraftForm(forms.Form):
     days = forms.IntegerField(
-        label="Works for",
+        label="Expires after (days)",
         min_value=1,
         max_value=shares.MAX_DAYS,
         initial=lambda: settings.CLOSER_DRAFT_SHARE_DAYS,
-        help_text="Days, at most %d. You can revoke the link sooner." % shares.MAX_DAYS,
+        help_text="At most %d days. You can revoke the link sooner." % shares.MAX_DAYS,
         widget=forms.NumberInput(attrs={"class": "vIntegerField"}),
     )
     label = forms.CharField(
-        label="For",
+        label="Shared with",
         max_length=100,
         required=False,
         help_text="Who it is for (“the rights holder”), so you know which link to revoke.",
