@@ -318,7 +318,7 @@ class ShareDraftForm(forms.Form):
         min_value=1,
         max_value=shares.MAX_DAYS,
         initial=lambda: settings.CLOSER_DRAFT_SHARE_DAYS,
-        help_text="At most %d days. You can revoke the link sooner." % shares.MAX_DAYS,
+        help_text=f"At most {shares.MAX_DAYS} days. You can revoke the link sooner.",
         widget=forms.NumberInput(attrs={"class": "vIntegerField"}),
     )
     label = forms.CharField(

@@ -14,8 +14,8 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from blog import images
-from blog.tag_names import tag_match_key
 from blog.rendering import BodyTooComplex, check_body, render
+from blog.tag_names import tag_match_key
 from videos.embed import cites_moments, clip_label, moments_in
 from videos.models import Video
 from videos.services import video_get_or_create_from_url

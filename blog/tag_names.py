@@ -16,7 +16,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-
 KEY_MAX_CHARS = 100
 _WORD = re.compile(r"\w+")
 

@@ -55,7 +55,7 @@ def make_link(client, user, post, **data) -> str:
     assert response.status_code == 302, response.content.decode()[:500]
     page = client.get(response["Location"]).content.decode()
     client.logout()
-    return "/shared/%s/" % TOKEN_IN_PAGE.search(page).group(1)
+    return f"/shared/{TOKEN_IN_PAGE.search(page).group(1)}/"
 
 
 class TestMakingLinks:
@@ -214,6 +214,30 @@ class TestOpeningLinks:
         path = make_link(client, editor, draft)
         with django_assert_max_num_queries(8):
             assert client.get(path).status_code == 200
+
+    @pytest.mark.parametrize("held", [False, True])
+    def test_queries_do_not_grow_with_videos_images_and_tags(
+        self, client, writer, make_post, make_image, django_assert_max_num_queries, held
+    ):
+        image = make_image()
+        body = "\n\n".join(
+            [f"https://www.youtube.com/watch?v=abcdefghij{n}" for n in range(4)]
+            + [f"[image:{image.pk}]", "At [0:42] and [1:10] the cut."]
+        )
+        post = make_post(author=writer, body=body, tags=[f"tag {n}" for n in range(6)],
+                         **({} if held else {"status": Post.Status.DRAFT, "published_at": None}))  # fmt: skip
+        if held:
+            post.body = body + "\n\nhttps://vimeo.com/76979871\n\nA held line."
+            review.post_change_hold(post=post, user=writer, tag_names=["tag 5", "tag 1", "new"])
+        path = make_link(client, writer, post)
+        # The link, the post and its prefetches, related essays, images, the opening count; a
+        # held change adds itself, its videos with their chapters and its tags.
+        with django_assert_max_num_queries(13):
+            response = client.get(path)
+        page = response.content.decode()
+        assert response.status_code == 200 and page.count("video-facade") >= 4
+        if held:
+            assert "A held line." in page and page.index(">tag 5<") < page.index(">tag 1<")
 
 
 class TestNoLeak:

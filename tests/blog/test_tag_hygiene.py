@@ -37,7 +37,13 @@ def test_near_duplicates_share_a_key(one, other):
 
 @pytest.mark.parametrize(
     "one, other",
-    [("glass", "gla"), ("music video", "music"), ("1990s", "2000s"), ("映画", "映像"), ("!!!", "🎬")],
+    [
+        ("glass", "gla"),
+        ("music video", "music"),
+        ("1990s", "2000s"),
+        ("映画", "映像"),
+        ("!!!", "🎬"),
+    ],
 )
 def test_different_names_keep_different_keys(one, other):
     assert tag_match_key(one) != tag_match_key(other)
@@ -111,9 +117,18 @@ def test_a_new_order_alone_is_saved_and_shown_at_once(editor_client, editor, cli
         published_at_0=post.published_at.strftime("%Y-%m-%d"),
         published_at_1=post.published_at.strftime("%H:%M:%S"),
     )  # fmt: skip
-    response = save(editor_client, f"/admin/blog/post/{post.pk}/change/", tags="1990s, music video, Spike Jonze", **data)
+    response = save(
+        editor_client,
+        f"/admin/blog/post/{post.pk}/change/",
+        tags="1990s, music video, Spike Jonze",
+        **data,
+    )
     assert response.status_code == 302
-    assert list(Post.objects.get(pk=post.pk).tags.names()) == ["1990s", "music video", "Spike Jonze"]
+    assert list(Post.objects.get(pk=post.pk).tags.names()) == [
+        "1990s",
+        "music video",
+        "Spike Jonze",
+    ]
     editor_client.logout()
     page = client.get(post.get_absolute_url()).content.decode()
     assert page.index(">1990s<") < page.index(">music video<") < page.index(">Spike Jonze<")
@@ -137,7 +152,12 @@ class TestNearDuplicates:
         return Tag.objects.get(name="music video"), Tag.objects.get(name="Björk")
 
     def test_saving_a_near_duplicate_asks_first_and_keeps_everything(self, editor_client, existing):
-        response = save(editor_client, author=self.author, tags="Spike Jonze, music videos, Bjork", body="Every word I wrote.")
+        response = save(
+            editor_client,
+            author=self.author,
+            tags="Spike Jonze, music videos, Bjork",
+            body="Every word I wrote.",
+        )
         assert response.status_code == 200
         page = response.content.decode()
         assert "“music videos” looks like the existing tag “music video”" in page
@@ -156,27 +176,47 @@ class TestNearDuplicates:
             tag_choice_bjork=f"existing:{bjork.pk}",
         )
         assert response.status_code == 302, response.context["adminform"].form.errors
-        assert list(Post.objects.latest("pk").tags.names()) == ["Spike Jonze", "music video", "Björk"]
+        assert list(Post.objects.latest("pk").tags.names()) == [
+            "Spike Jonze",
+            "music video",
+            "Björk",
+        ]
         assert not Tag.objects.filter(name__in=["music videos", "Bjork"]).exists()
 
     def test_creating_anyway_makes_the_new_tag(self, editor_client, existing):
-        response = save(editor_client, author=self.author, tags="music videos", tag_choice_musicvideo="new")
+        response = save(
+            editor_client, author=self.author, tags="music videos", tag_choice_musicvideo="new"
+        )
         assert response.status_code == 302
         assert list(Post.objects.latest("pk").tags.names()) == ["music videos"]
         # Once it exists it is a tag of its own: the next save asks nothing.
-        assert save(editor_client, author=self.author, tags="music videos", title="Another").status_code == 302
+        assert (
+            save(
+                editor_client, author=self.author, tags="music videos", title="Another"
+            ).status_code
+            == 302
+        )
 
-    @pytest.mark.parametrize("answer", ["", "existing:0", "existing:abc", "existing:99999", "x" * 500])
+    @pytest.mark.parametrize(
+        "answer", ["", "existing:0", "existing:abc", "existing:99999", "x" * 500]
+    )
     def test_an_odd_answer_asks_again(self, editor_client, existing, answer):
-        response = save(editor_client, author=self.author, tags="music videos", tag_choice_musicvideo=answer)
-        assert response.status_code == 200 and "looks like the existing tag" in response.content.decode()
+        response = save(
+            editor_client, author=self.author, tags="music videos", tag_choice_musicvideo=answer
+        )
+        assert (
+            response.status_code == 200
+            and "looks like the existing tag" in response.content.decode()
+        )
 
     def test_a_case_variant_is_the_existing_tag_without_a_question(self, editor_client, existing):
         assert save(editor_client, author=self.author, tags="Music Video, BJÖRK").status_code == 302
         assert list(Post.objects.latest("pk").tags.names()) == ["music video", "Björk"]
         assert Tag.objects.count() == 2
 
-    def test_an_author_is_not_told_of_tags_only_others_drafts_use(self, client, make_user, make_post):
+    def test_an_author_is_not_told_of_tags_only_others_drafts_use(
+        self, client, make_user, make_post
+    ):
         make_post(tags=["secret project"], status=Post.Status.DRAFT, published_at=None)
         writer = make_user(username="ana", is_staff=True)
         writer.groups.add(Group.objects.get(name="Author"))

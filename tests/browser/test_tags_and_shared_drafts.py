@@ -18,7 +18,9 @@ def writer(make_user):
     )
 
 
-def test_a_near_duplicate_tag_is_asked_about_and_the_text_kept(page, live_server, writer, make_post):
+def test_a_near_duplicate_tag_is_asked_about_and_the_text_kept(
+    page, live_server, writer, make_post
+):
     watch = Watch(page)
     make_post(tags=["music video", "Björk"])
     log_in(page, live_server, writer)
