@@ -12,6 +12,7 @@ to ``bjork``). The key is stored on every tag (``Tag.match_key``), so suggestion
 near-duplicate question are one indexed lookup.
 """
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -81,7 +82,11 @@ class NearDuplicate:
     @property
     def choice_name(self) -> str:
         """Return the name of the form's radio group that answers for this name."""
-        return "tag_choice_" + (re.sub(r"\W", "", tag_match_key(self.typed), flags=re.ASCII) or "x")
+        key = tag_match_key(self.typed)
+        plain = re.sub(r"\W", "", key, flags=re.ASCII)[:40]
+        if plain != key:  # letters beyond ASCII ("映画"): a digest keeps groups apart
+            plain += "_" + hashlib.sha256(key.encode()).hexdigest()[:8]
+        return "tag_choice_" + plain
 
 
 def near_duplicates(names: list[str], tags) -> tuple[list[str], list[NearDuplicate]]:

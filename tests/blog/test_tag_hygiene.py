@@ -1,5 +1,7 @@
 """Tag hygiene: the author's order and spelling, near-duplicates asked about, forgiving suggestions."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -269,3 +271,12 @@ class TestSuggestions:
     @pytest.mark.parametrize("q", ["", " ", "%", "_", "'", "\x00", "é" * 500, "🎬", "a,b"])
     def test_odd_input_gets_an_answer(self, editor_client, tags, q):
         assert isinstance(self.suggest(editor_client, q)["tags"], list)
+
+
+def test_each_question_has_its_own_radio_group():
+    from blog.tag_names import NearDuplicate
+
+    names = ["映画", "映像", "Bjork", "music videos", "!!!", "🎬"]
+    groups = {NearDuplicate(typed=name, existing=()).choice_name for name in names}
+    assert len(groups) == len(names)
+    assert all(re.fullmatch(r"tag_choice_\w+", group, flags=re.ASCII) for group in groups)
