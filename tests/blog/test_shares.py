@@ -239,6 +239,15 @@ class TestOpeningLinks:
         if held:
             assert "A held line." in page and page.index(">tag 5<") < page.index(">tag 1<")
 
+    def test_author_text_is_escaped_on_the_page_and_in_the_question(
+        self, client, editor, make_post
+    ):
+        hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+        post = make_post(title=hostile, status=Post.Status.DRAFT, published_at=None, tags=[hostile])
+        page = client.get(make_link(client, editor, post)).content.decode()
+        assert "<script>alert(1)" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;alert(1)" in page
+
 
 class TestNoLeak:
     def test_a_shared_draft_appears_nowhere_else(self, client, editor, draft, make_post):
