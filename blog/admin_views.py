@@ -100,7 +100,7 @@ def tag_suggestions(request, model_admin):
     """Return existing tag names like what was typed, best matches first.
 
     Matched as near-duplicates are (``blog.tag_names``): "Music Videos" finds "music video",
-    "Bjork" finds "Björk". ``existing`` names the tag the typed text already is, but for case,
+    "Bjork" finds "Björk". ``existing``, when present, names the tag the typed text already is, but for case,
     accents, plural or spacing, so the field can offer it instead of a new one.
     """
     if not _may_write(model_admin, request):
@@ -122,7 +122,7 @@ def tag_suggestions(request, model_admin):
     )
     names = [name for name, _ in found[:SUGGESTIONS]]
     existing = next((name for name, match in found if query and match == key), None)
-    return JsonResponse({"tags": names, "existing": existing})
+    return JsonResponse({"tags": names, **({"existing": existing} if existing else {})})
 
 
 @require_GET

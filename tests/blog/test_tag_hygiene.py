@@ -266,7 +266,7 @@ class TestSuggestions:
 
     def test_the_existing_tag_is_named(self, editor_client, tags):
         assert self.suggest(editor_client, "Music Videos")["existing"] == "music video"
-        assert self.suggest(editor_client, "Mus")["existing"] is None
+        assert "existing" not in self.suggest(editor_client, "Mus")
 
     @pytest.mark.parametrize("q", ["", " ", "%", "_", "'", "\x00", "é" * 500, "🎬", "a,b"])
     def test_odd_input_gets_an_answer(self, editor_client, tags, q):
