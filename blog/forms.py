@@ -261,6 +261,12 @@ class TagAdminForm(forms.ModelForm):
         help_text="The tag's address, /tags/<slug>/. Filled from the name when left empty.",
     )
 
+    create_anyway = forms.BooleanField(
+        label="Keep this name even though it looks like an existing tag",
+        required=False,
+        help_text="Only needed when the save asks: say, “music videos” beside “music video”.",
+    )
+
     class Meta:
         model = Tag
         fields = ["name", "slug", "description"]
@@ -268,6 +274,18 @@ class TagAdminForm(forms.ModelForm):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         validate_tag_name(name)
+        if self.instance.pk and name == self.instance.name:
+            return name  # kept as it was: asked (if at all) when it was made
+        others = Tag.objects.exclude(pk=self.instance.pk) if self.instance.pk else Tag.objects
+        _, questions = near_duplicates([name], others.all())
+        if questions and not self.data.get(self.add_prefix("create_anyway")):
+            existing = " or ".join(f"“{tag.name}”" for tag in questions[0].existing)
+            raise forms.ValidationError(
+                "“%(name)s” looks like the existing tag %(existing)s: use that one (or merge "
+                "the two from the tag list), or tick “Keep this name” below and save again.",
+                code="near_duplicate_tag",
+                params={"name": name, "existing": existing},
+            )
         return name
 
 

@@ -280,3 +280,17 @@ def test_each_question_has_its_own_radio_group():
     groups = {NearDuplicate(typed=name, existing=()).choice_name for name in names}
     assert len(groups) == len(names)
     assert all(re.fullmatch(r"tag_choice_\w+", group, flags=re.ASCII) for group in groups)
+
+
+def test_the_tag_admin_asks_before_adding_a_near_duplicate(editor_client, make_post):
+    make_post(tags=["music video"])
+    data = {"name": "Music Videos", "slug": "", "description": ""}
+    response = editor_client.post("/admin/blog/tag/add/", data)
+    assert response.status_code == 200
+    assert "looks like the existing tag “music video”" in response.content.decode()
+    response = editor_client.post("/admin/blog/tag/add/", {**data, "create_anyway": "on"})
+    assert response.status_code == 302 and Tag.objects.filter(name="Music Videos").exists()
+    # Editing the tag later asks nothing more: only other tags count.
+    tag = Tag.objects.get(name="Music Videos")
+    edit = {"name": "Music Videos", "slug": tag.slug, "description": "Clips."}
+    assert editor_client.post(f"/admin/blog/tag/{tag.pk}/change/", edit).status_code == 302
