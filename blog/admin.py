@@ -246,6 +246,7 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
             ),
             ("<path:object_id>/review/", *view(admin_views.review_pending, name="blog_post_review")),
             ("<path:object_id>/retry-videos/", *view(admin_views.retry_videos, name="blog_post_retry_videos")),
+            ("<path:object_id>/share/", *view(admin_views.share_draft, name="blog_post_share")),
         ]  # fmt: skip
         return [path(route, function, name=name) for route, function, name in routes] + (
             super().get_urls()
@@ -305,6 +306,8 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
         if not self._may_upload(request, obj):
             for name in UPLOAD_FIELDS:
                 form.base_fields.pop(name, None)
+        # The near-duplicate question names only tags this writer may see (blog.review).
+        form = type(form.__name__, (form,), {"tag_choices": review.tags_visible_to(request.user)})
         pending = review.pending_change_for(obj) if held_for_review(request, obj) else None
         if pending is None:
             return form

@@ -22,10 +22,12 @@ from django.utils.html import strip_tags
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from blog import diffs, images, review, services
+from blog import diffs, images, review, services, shares
 from blog.body_checks import body_video_line_warnings
-from blog.models import WORDS_PER_MINUTE, Image, Post
+from blog.forms import ShareDraftForm
+from blog.models import WORDS_PER_MINUTE, DraftShare, Image, Post
 from blog.rendering import BodyTooComplex, check_size, render
+from blog.tag_names import tag_match_key
 from videos.embed import expand_placeholders, keys_in
 from videos.models import Video
 from videos.tasks import videos_enqueue_metadata
@@ -97,17 +99,32 @@ def preview(request, model_admin):
 
 @require_GET
 def tag_suggestions(request, model_admin):
-    """Return existing tag names containing what was typed, best matches first."""
+    """Return existing tag names like what was typed, best matches first.
+
+    Matched as near-duplicates are (``blog.tag_names``): "Music Videos" finds "music video",
+    "Bjork" finds "Björk". ``existing``, when present, names the tag the typed text already is, but for case,
+    accents, plural or spacing, so the field can offer it instead of a new one.
+    """
     if not _may_write(model_admin, request):
         raise PermissionDenied
-    query = request.GET.get("q", "").strip()[:100]
+    query = " ".join(request.GET.get("q", "").split())[:100]
     tags = review.tags_visible_to(request.user)
+    key = tag_match_key(query) if query else ""
     if query:
-        tags = tags.filter(name__icontains=query)
-    names = list(tags.order_by("name").values_list("name", flat=True)[:200])
-    lowered = query.lower()
-    names.sort(key=lambda name: (not name.lower().startswith(lowered), name.lower()))
-    return JsonResponse({"tags": names[:SUGGESTIONS]})
+        tags = tags.filter(Q(match_key__contains=key) | Q(name__icontains=query))
+    found = list(tags.order_by("name").values_list("name", "match_key")[:200])
+    lowered = query.casefold()
+    found.sort(
+        key=lambda row: (
+            row[1] != key,
+            not row[1].startswith(key),
+            not row[0].casefold().startswith(lowered),
+            row[0].casefold(),
+        )
+    )
+    names = [name for name, _ in found[:SUGGESTIONS]]
+    existing = next((name for name, match in found if query and match == key), None)
+    return JsonResponse({"tags": names, **({"existing": existing} if existing else {})})
 
 
 @require_GET
@@ -422,3 +439,57 @@ def image_upload(request, model_admin):
         },
         status=201,
     )
+
+
+# The link just made, kept in the session for the one page that shows it (never stored).
+_NEW_SHARE_SESSION_KEY = "closer_new_draft_share"
+
+
+def share_draft(request, model_admin, object_id):
+    """List a post's live shared-draft links, make a new one, or revoke one.
+
+    Whoever may edit the post may share it (an Author: only their own essays). The new link is
+    shown once, on the page after it is made: only its digest is stored.
+    """
+    post = _post_for_writer(request, model_admin, object_id)
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            revoke = request.POST["revoke"]
+            share = None
+            if revoke.isdigit() and len(revoke) < 19:  # anything else names no link: no 500
+                share = DraftShare.objects.filter(post=post, pk=int(revoke)).first()
+            if share is not None:
+                shares.share_revoke(share=share)
+                messages.success(request, "Revoked: the link opens nothing any more.")
+            return redirect("admin:blog_post_share", post.pk)
+        form = ShareDraftForm(request.POST)
+        if form.is_valid():
+            share, token = shares.share_create(
+                post=post,
+                user=request.user,
+                days=form.cleaned_data["days"],
+                label=form.cleaned_data["label"],
+            )
+            request.session[_NEW_SHARE_SESSION_KEY] = {"post": post.pk, "token": token}
+            return redirect("admin:blog_post_share", post.pk)
+    else:
+        form = ShareDraftForm()
+    new = request.session.pop(_NEW_SHARE_SESSION_KEY, None)
+    new_url = (
+        request.build_absolute_uri(shares.share_url(new["token"]))
+        if new and new.get("post") == post.pk
+        else None
+    )
+    links = post.draft_shares.select_related("created_by")
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Share “{post.title}”",
+        "opts": model_admin.model._meta,
+        "original": post,
+        "form": form,
+        "new_url": new_url,
+        "active": list(links.active()),
+        "inactive_count": links.count() - len(links.active()),
+        "max_days": shares.MAX_DAYS,
+    }
+    return TemplateResponse(request, "admin/blog/post/share.html", context)

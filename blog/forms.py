@@ -1,13 +1,15 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils import timezone
 from taggit.forms import TagWidget
 
-from blog import images
+from blog import images, shares
 from blog.models import Image, Post, PostVideo, Tag
+from blog.tag_names import near_duplicates
 from pictures.forms import PictureFormField
 from videos.providers import UnsupportedVideoURL, parse_video_url
 from videos.services import video_get_or_create_from_url
@@ -94,10 +96,23 @@ class BodyEditorWidget(forms.Textarea):
 
 
 class TagSuggestWidget(TagWidget):
-    """Comma-separated tags with suggestions from the existing tags as you type."""
+    """Comma-separated tags with suggestions from the existing tags as you type.
+
+    After a save that named a near-duplicate of an existing tag, it also draws the question
+    (use the existing tag, or create the new one anyway) under the field.
+    """
+
+    template_name = "blog/widgets/tag_input.html"  # forms render from the apps folders
+    near_duplicates: list = []
 
     class Media:
+        css = {"all": ["closer/admin/tags.css"]}
         js = ["closer/admin/tags.js"]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["near_duplicates"] = self.near_duplicates
+        return context
 
     def __init__(self, attrs=None):
         defaults = {
@@ -109,6 +124,7 @@ class TagSuggestWidget(TagWidget):
 
 
 TAG_NAME_MAX_CHARS = Tag._meta.get_field("name").max_length
+TAGS_PER_POST = 50
 TAG_QUOTES_MESSAGE = (
     'Tag names cannot contain straight double quotes ("): the tag field uses them to group '
     "words, so the name would break apart on the next save. Use curly quotes instead: "
@@ -185,6 +201,12 @@ class PostAdminForm(forms.ModelForm):
         # taggit reads a stray quote as grouping: `The "Matrix"` would become "The" and "Matrix".
         if isinstance(raw, str) and '"' in _QUOTED_ITEM.sub("", raw):
             raise forms.ValidationError(TAG_QUOTES_MESSAGE, code="tag_quotes")
+        if len(names) > TAGS_PER_POST:
+            raise forms.ValidationError(
+                "A post can have at most %(limit)d tags (this list has %(count)d).",
+                code="too_many_tags",
+                params={"limit": TAGS_PER_POST, "count": len(names)},
+            )
         errors = []
         for name in names:
             try:
@@ -193,7 +215,47 @@ class PostAdminForm(forms.ModelForm):
                 errors.append(error)
         if errors:
             raise forms.ValidationError(errors)
-        return names
+        return self._resolve_near_duplicates(names)
+
+    # The tags this writer may be told about (PostAdmin narrows it for an Author: blog.review).
+    tag_choices = Tag.objects.all()
+
+    def _resolve_near_duplicates(self, names: list[str]) -> list[str]:
+        """Return names with each near-duplicate of an existing tag decided, else ask.
+
+        A name that is an existing tag but for its case is spelled as that tag. One that only
+        looks like one ("music videos" beside "music video", "Bjork" beside "Björk") is saved
+        once the author has chosen under the field: the existing tag, or the new name anyway.
+        """
+        spelled, questions = near_duplicates(names, self.tag_choices)
+        unanswered = []
+        for question in questions:
+            answer = self.data.get(self.add_prefix(question.choice_name), "")
+            chosen = next((t for t in question.existing if answer == f"existing:{t.pk}"), None)
+            if chosen is not None:
+                spelled[spelled.index(question.typed)] = chosen.name
+            elif answer != "new":
+                unanswered.append(question)
+        if unanswered:
+            self.fields["tags"].widget.near_duplicates = unanswered
+            raise forms.ValidationError(
+                [
+                    forms.ValidationError(
+                        "“%(typed)s” looks like the existing tag %(existing)s. Choose below "
+                        "whether to use it or to create “%(typed)s” anyway, then save again; "
+                        "nothing you typed is lost.",
+                        code="near_duplicate_tag",
+                        params={
+                            "typed": question.typed,
+                            "existing": " or ".join(f"“{t.name}”" for t in question.existing),
+                        },
+                    )
+                    for question in unanswered
+                ]
+            )
+        # Two names that became one tag count once, in the place of the first.
+        seen = set()
+        return [n for n in spelled if not (n.casefold() in seen or seen.add(n.casefold()))]
 
 
 class ScheduleForm(forms.Form):
@@ -220,6 +282,12 @@ class TagAdminForm(forms.ModelForm):
         help_text="The tag's address, /tags/<slug>/. Filled from the name when left empty.",
     )
 
+    create_anyway = forms.BooleanField(
+        label="Keep this name even though it looks like an existing tag",
+        required=False,
+        help_text="Only needed when the save asks: say, “music videos” beside “music video”.",
+    )
+
     class Meta:
         model = Tag
         fields = ["name", "slug", "description"]
@@ -227,6 +295,18 @@ class TagAdminForm(forms.ModelForm):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         validate_tag_name(name)
+        if self.instance.pk and name == self.instance.name:
+            return name  # kept as it was: asked (if at all) when it was made
+        others = Tag.objects.exclude(pk=self.instance.pk) if self.instance.pk else Tag.objects
+        _, questions = near_duplicates([name], others.all())
+        if questions and not self.data.get(self.add_prefix("create_anyway")):
+            existing = " or ".join(f"“{tag.name}”" for tag in questions[0].existing)
+            raise forms.ValidationError(
+                "“%(name)s” looks like the existing tag %(existing)s: use that one (or merge "
+                "the two from the tag list), or tick “Keep this name” below and save again.",
+                code="near_duplicate_tag",
+                params={"name": name, "existing": existing},
+            )
         return name
 
 
@@ -269,3 +349,21 @@ class ImageAdminForm(forms.ModelForm):
             name: forms.TextInput(attrs={"class": "vTextField closer-wide"})
             for name in ("alt_text", "caption", "credit")
         }
+
+
+class ShareDraftForm(forms.Form):
+    days = forms.IntegerField(
+        label="Expires after (days)",
+        min_value=1,
+        max_value=shares.MAX_DAYS,
+        initial=lambda: settings.CLOSER_DRAFT_SHARE_DAYS,
+        help_text=f"At most {shares.MAX_DAYS} days. You can revoke the link sooner.",
+        widget=forms.NumberInput(attrs={"class": "vIntegerField"}),
+    )
+    label = forms.CharField(
+        label="Shared with",
+        max_length=100,
+        required=False,
+        help_text="Who it is for (“the rights holder”), so you know which link to revoke.",
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
+    )

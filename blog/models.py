@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from blog import images
 from blog.rendering import BodyTooComplex, check_body, render, render_description
+from blog.tag_names import tag_match_key
 from videos.embed import cites_moments, clip_label, moments_in
 from videos.models import Video
 from videos.services import video_get_or_create_from_url
@@ -51,6 +52,8 @@ class Tag(TagBase):
     description = models.TextField(
         blank=True, help_text="Shown at the top of the tag page. Plain text."
     )
+    # What near-duplicate names share ("Music Videos", "music-video"): blog.tag_names.
+    match_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
 
     # Keep taggit's natural-key lookups (backups serialise tags by name).
     objects = NaturalKeyManager.from_queryset(TagQuerySet)()
@@ -87,6 +90,7 @@ class Tag(TagBase):
         # fail to reverse its URL: fill it here, so admin, autocomplete and importers all agree.
         if not self.slug:
             self.slug = self.free_slug(self.name, exclude=self.pk)
+        self.match_key = tag_match_key(self.name)
         old_slug = getattr(self, "_loaded_slug", None)
         with transaction.atomic():
             super().save(*args, **kwargs)
@@ -114,6 +118,8 @@ class RetiredTagSlug(models.Model):
 class TaggedPost(ItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_posts")
     content_object = models.ForeignKey("blog.Post", on_delete=models.CASCADE)
+    # The tag's place in the author's list; empty for links added one by one (they follow).
+    position = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -121,6 +127,44 @@ class TaggedPost(ItemBase):
                 fields=["content_object", "tag"], name="blog_taggedpost_unique_post_tag"
             )
         ]
+
+
+# A post's tags in the author's order: set positions first, then links added later, oldest first.
+TAG_ORDERING = [models.F("tagged_posts__position").asc(nulls_last=True), "tagged_posts__pk"]
+
+
+class OrderedTagManager(_TaggableManager):
+    """A post's tags: ``set()`` keeps the order it is given (the author's), not only the set."""
+
+    def set(self, tags, *, through_defaults=None, **kwargs):
+        tags = list(tags)
+        super().set(tags, through_defaults=through_defaults, **kwargs)
+        wanted = {}
+        for index, tag in enumerate(tags):
+            wanted.setdefault(getattr(tag, "name", tag).casefold(), index)
+        links = self.through.objects.filter(**self._lookup_kwargs()).select_related("tag")
+        for link in links:
+            position = wanted.get(link.tag.name.casefold())
+            if position != link.position:
+                link.position = position
+                # One by one, so the page cache hears of a change of order alone.
+                link.save(update_fields=["position"])
+        self._remove_prefetched_objects()
+
+
+class OrderedTaggableManager(TaggableManager):
+    """Tags shown and edited in the author's order (TaggedPost.position)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("manager", OrderedTagManager)
+        kwargs.setdefault("ordering", TAG_ORDERING)
+        super().__init__(**kwargs)
+
+    def value_from_object(self, obj):
+        # taggit reads the links unordered here; the form shows them as the author put them.
+        if obj.pk is None:
+            return []
+        return list(getattr(obj, self.name).all())
 
 
 # What a link to another essay shows (related essays, previous/next): never the bodies.
@@ -332,7 +376,7 @@ class Post(models.Model):
             "It needs a description."
         ),
     )
-    tags = TaggableManager(through=TaggedPost, blank=True)
+    tags = OrderedTaggableManager(through=TaggedPost, blank=True)
     series = models.ForeignKey(
         "blog.Series",
         on_delete=models.SET_NULL,
@@ -1030,3 +1074,51 @@ def author_profile_on_user_created(sender, instance, created, raw=False, **kwarg
     """Give every new account a profile, so a byline never needs the login name."""
     if created and not raw:  # a fixture load brings its own rows
         author_profile_for(instance)
+
+
+# --- Shared drafts -----------------------------------------------------------------------------
+
+
+class DraftShareQuerySet(models.QuerySet):
+    def active(self):
+        """Return links that still open: neither revoked nor past their expiry."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class DraftShare(models.Model):
+    """A secret link that shows a post's current draft to someone without an account.
+
+    Only a digest of the token is stored (blog.shares): the link is shown once, when made.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="draft_shares")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Who the link is for (“the rights holder”), so you know which one to revoke.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="draft_shares",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    opened_count = models.PositiveIntegerField(default=0)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DraftShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "shared draft link"
+
+    def __str__(self):
+        return f"Shared draft of “{self.post}”" + (f" for {self.label}" if self.label else "")
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -74,8 +74,9 @@ def post_change_hold(*, post: Post, user, tag_names: list[str]) -> PendingChange
     The post row is left as readers see it. Edits that match the live post drop any pending one.
     """
     live = Post.objects.get(pk=post.pk)
-    live_tags = sorted(live.tags.names(), key=str.lower)
-    wanted = sorted(tag_names, key=str.lower)
+    # In the author's order: readers see the tags so, so a new order is a change too.
+    live_tags = list(live.tags.names())
+    wanted = list(tag_names)
     values = {name: getattr(post, name) for name in REVIEWED_FIELDS}
     if all(values[name] == getattr(live, name) for name in REVIEWED_FIELDS) and (
         [t.lower() for t in wanted] == [t.lower() for t in live_tags]
@@ -125,7 +126,7 @@ def pending_change_diff(change: PendingChange) -> list[diffs.FieldDiff]:
     """Return what approving the change would change in the live post, field by field."""
     post = change.post
     budget = diffs.DiffBudget()
-    tags_now = ", ".join(sorted(post.tags.names(), key=str.lower))
+    tags_now = ", ".join(post.tags.names())
     fields = [
         ("Title", post.title, change.title),
         ("Slug", post.slug, change.slug),

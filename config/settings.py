@@ -292,6 +292,9 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TAGGIT_CASE_INSENSITIVE = True
+# The tag field keeps the author's order and spelling, commas between names (blog.tag_names).
+TAGGIT_TAGS_FROM_STRING = "blog.tag_names.parse_tag_string"
+TAGGIT_STRING_FROM_TAGS = "blog.tag_names.tag_string"
 
 LOGIN_URL = "admin:login"
 # Where a login lands when its next= is missing or points off the site.
@@ -311,6 +314,8 @@ CLOSER_MAX_BODY_BYTES = env_int("CLOSER_MAX_BODY_BYTES", 1024 * 1024)
 CLOSER_MAX_BODY_DEPTH = env_int("CLOSER_MAX_BODY_DEPTH", 32)
 CLOSER_MAX_BODY_ELEMENTS = env_int("CLOSER_MAX_BODY_ELEMENTS", 25_000)
 CLOSER_PREVIEW_RATE = env_int("CLOSER_PREVIEW_RATE", 60)
+# How many days a new shared-draft link works unless its maker picks another (blog.shares).
+CLOSER_DRAFT_SHARE_DAYS = env_int("CLOSER_DRAFT_SHARE_DAYS", 7)
 # Video providers: oEmbed answers and posters must arrive within this many seconds.
 CLOSER_OEMBED_TIMEOUT = env_float("CLOSER_OEMBED_TIMEOUT", 3)
 # Where to ask each provider for oEmbed data instead of its own endpoint, as JSON

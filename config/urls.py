@@ -16,6 +16,7 @@ urlpatterns = [
     path("videos/", include("blog.video_urls")),
     path("newsletter/", include("newsletter.urls")),
     path("comments/", include("comments.urls")),
+    path("shared/", include("blog.share_urls")),
     path("", include("blog.urls")),
 ]
 

@@ -1,5 +1,7 @@
 /* Tag autocomplete for the comma-separated tag field: suggestions for the tag being typed,
-   from the existing tags, chosen with the mouse or the arrow keys and Enter. */
+   from the existing tags, chosen with the mouse or the arrow keys and Enter. The server matches
+   as near-duplicates are matched (case, accents, plural, spaces and hyphens): when what is typed
+   already is an existing tag but for its spelling, that tag comes first, marked "existing tag". */
 (function () {
   "use strict";
 
@@ -74,12 +76,20 @@
             var item = document.createElement("li");
             item.id = list.id + "-" + i;
             item.setAttribute("role", "option");
+            item.dataset.name = name;
             item.textContent = name;
+            if (json.existing === name && name !== fragment) {
+              var hint = document.createElement("span");
+              hint.className = "closer-tag-hint";
+              hint.textContent = "existing tag";
+              item.appendChild(hint);
+            }
             item.addEventListener("mousedown", function (event) { event.preventDefault(); choose(name); });
             list.appendChild(item);
           });
           list.hidden = false;
           input.setAttribute("aria-expanded", "true");
+          if (json.existing && names[0] === json.existing) highlight(0);
         });
     }
 
@@ -94,7 +104,7 @@
       else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); }
       else if (event.key === "Enter" && active >= 0) {
         event.preventDefault();
-        choose(list.querySelectorAll("li")[active].textContent);
+        choose(list.querySelectorAll("li")[active].dataset.name);
       } else if (event.key === "Escape") { close(); }
     });
     input.addEventListener("blur", function () { window.setTimeout(close, 100); });
