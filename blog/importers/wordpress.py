@@ -24,15 +24,28 @@ from django.utils import timezone
 from blog import services
 from blog.importers import wp_markup
 from blog.importers.wxr import WXRItem, WXRSite, WXRTerm, wxr_parse
-from blog.models import Image, ImportedItem, Post, Tag
+from blog.models import (
+    REVISED_FIELDS,
+    CitedMoment,
+    Image,
+    ImportedItem,
+    Post,
+    Revision,
+    Tag,
+    TaggedPost,
+)
 from blog.page_cache import content_version_batched
-from blog.rendering import BodyTooComplex, check_body
+from blog.rendering import BodyTooComplex, check_body, render
+from blog.search_index import search_index_refresh
 from pictures.pipeline import PictureError, renditions_delete
+from videos.embed import cites_moments, moments_in
+from videos.services import video_get_or_create_from_url
 
 IMPORTED_STATUSES = {"publish", "future", "draft", "pending", "private"}
 PAGE_TAG = "page"
 UNTITLED = "Untitled"
 SKIPPED_CATEGORIES = {"uncategorized"}  # WordPress's default: it says nothing about a post
+BATCH_SIZE = 500  # new posts held in memory before one bulk write
 
 
 class _RollBack(Exception):
@@ -146,13 +159,7 @@ class _Importer:
     # --- The run ----------------------------------------------------------------------------
 
     def run(self, progress) -> None:
-        # One query for what earlier runs imported, rather than one per item.
-        self.mappings = {
-            (mapping.kind, mapping.source_id): mapping
-            for mapping in ImportedItem.objects.filter(
-                source=self.source, kind__in=("post", "page"), post__isnull=False
-            ).select_related("post")
-        }
+        self.preload()
         items = [item for item in self.site.items if item.post_type != "attachment"]
         seen: set[tuple[str, str]] = set()
         for done, item in enumerate(items, start=1):
@@ -164,8 +171,38 @@ class _Importer:
                 self.item_import(item)
             elif item.post_type != "nav_menu_item":  # menus: ids repeat, nothing to keep
                 self.report.skipped.append(f"{_label(item)}: a {item.post_type}, not a post")
+            if len(self.pending) >= BATCH_SIZE:
+                self.flush()
             if progress:
                 progress(done, len(items), item.title)
+        self.flush()
+        # The rows above were written in bulk, without signals: their documents in one pass.
+        search_index_refresh(post_ids=self.bulk_post_ids)
+
+    def preload(self) -> None:
+        """Read what earlier runs and the site already hold: a few queries, not a few per item."""
+        self.mappings = {
+            (mapping.kind, mapping.source_id): mapping
+            for mapping in ImportedItem.objects.filter(
+                source=self.source, kind__in=("post", "page"), post__isnull=False
+            )
+            .select_related("post")
+            .prefetch_related("post__tags")
+        }
+        self.media_mappings = {
+            mapping.source_id: mapping.image
+            for mapping in ImportedItem.objects.filter(
+                source=self.source, kind="media", image__isnull=False
+            ).select_related("image")
+        }
+        self.slug_owners: dict[str, int | None] = dict(Post.objects.values_list("slug", "pk"))
+        self.tags_by_slug, self.tags_by_name = {}, {}
+        for tag in Tag.objects.all():
+            self.tags_by_slug[tag.slug] = tag
+            self.tags_by_name[tag.name] = tag
+        self.pending: list[_PendingPost] = []
+        self.bulk_post_ids: list[int] = []
+        self.videos_by_url: dict[str, object] = {}
 
     def item_import(self, item: WXRItem) -> None:
         label = _label(item)
@@ -223,8 +260,23 @@ class _Importer:
             return
         for name, value in values.items():
             setattr(post, name, value)
+        if post.pk is None and post.slug:
+            # A new post with its slug: written in bulk with the others (see flush()).
+            rendered = render(post.body, post.body_format)
+            post.body_html = rendered.html
+            self.slug_owners[post.slug] = None
+            self.pending.append(_PendingPost(post, tags, rendered.video_urls, item))
+            self.report.imported.append(label)
+            return
+        # An update, or a post whose slug Post.save makes from its title: one at a time, as an
+        # author's save is, after the bulk rows so their slugs are known to the database.
+        self.flush()
         is_new = post.pk is None
+        old_slug = post.slug if not is_new else None
         services.post_save(post=post, user=None)
+        if old_slug and old_slug != post.slug:
+            self.slug_owners.pop(old_slug, None)
+        self.slug_owners[post.slug] = post.pk
         if tags_changed:
             post.tags.set(tags)
         if mapping is None:
@@ -236,6 +288,69 @@ class _Importer:
                 post=post,
             )
         (self.report.imported if is_new else self.report.updated).append(label)
+
+    def flush(self) -> None:
+        """Write the pending new posts with a few bulk inserts: rows, links, history, keys.
+
+        What ``services.post_save`` does for one post, for many: the rendered row, its embedded
+        videos (each URL looked up once per import) and cited moments, the first revision, the
+        tags and the ``ImportedItem``. Bulk inserts send no signals: the search documents are
+        written once at the end of the run and the page cache is bumped by the batch around it.
+        """
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        Post.objects.bulk_create([entry.post for entry in pending])
+        embedded = Post.embedded_videos.through
+        links, moments, taggings, revisions, keys = [], [], [], [], []
+        for entry in pending:
+            post = entry.post
+            self.slug_owners[post.slug] = post.pk
+            self.bulk_post_ids.append(post.pk)
+            videos = list(
+                {video.pk: video for video in map(self.video_for, entry.video_urls)}.values()
+            )
+            links += [embedded(post_id=post.pk, video_id=video.pk) for video in videos]
+            if videos and cites_moments(post.body_html):
+                by_key = {video.key: video for video in videos}
+                moments += [
+                    CitedMoment(
+                        post=post,
+                        video=by_key[moment.video_key],
+                        position=position,
+                        start_seconds=moment.start_seconds,
+                        end_seconds=moment.end_seconds,
+                        excerpt=moment.excerpt,
+                        anchor=moment.anchor,
+                    )
+                    for position, moment in enumerate(moments_in(post.body_html, videos))
+                    if moment.video_key in by_key
+                ]
+            taggings += [TaggedPost(content_object=post, tag=tag) for tag in entry.tags]
+            revisions.append(
+                Revision(
+                    post=post, created_by=None, **{n: getattr(post, n) for n in REVISED_FIELDS}
+                )
+            )
+            keys.append(
+                ImportedItem(
+                    source=self.source,
+                    kind=entry.item.post_type,
+                    source_id=entry.item.post_id,
+                    guid=entry.item.guid[:500],
+                    post=post,
+                )
+            )
+        embedded.objects.bulk_create(links)
+        CitedMoment.objects.bulk_create(moments)
+        TaggedPost.objects.bulk_create(taggings)
+        Revision.objects.bulk_create(revisions)
+        ImportedItem.objects.bulk_create(keys)
+
+    def video_for(self, url: str):
+        if url not in self.videos_by_url:
+            self.videos_by_url[url] = video_get_or_create_from_url(url=url)[0]
+        return self.videos_by_url[url]
 
     # --- Fields -----------------------------------------------------------------------------
 
@@ -263,11 +378,18 @@ class _Importer:
         slug = item.slug.strip()[:200]
         if not slug or "/" in slug:
             return post.slug  # drafts often have none: Post.save makes one from the title
-        taken = Post.objects.filter(slug=slug).exclude(pk=post.pk).exists()
-        if not taken:
+
+        def taken(candidate: str) -> bool:
+            # Owned by another row, or by a new post of this run (None: not written yet).
+            if candidate not in self.slug_owners:
+                return False
+            owner = self.slug_owners[candidate]
+            return owner is None or owner != post.pk
+
+        if not taken(slug):
             return slug
         base, n = slug[:190], 2
-        while Post.objects.filter(slug=f"{base}-{n}").exclude(pk=post.pk).exists():
+        while taken(f"{base}-{n}"):
             n += 1
         self.report.notes.append(f"{label}: slug “{slug}” already used here; now “{base}-{n}”")
         return f"{base}-{n}"
@@ -318,15 +440,16 @@ class _Importer:
         key = (slug, name)
         if key in self.tags:
             return self.tags[key]
-        tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name=name).first()
+        tag = self.tags_by_slug.get(slug) or self.tags_by_name.get(name)
         if tag is None:
-            free = not Tag.objects.filter(slug=slug).exists()
+            free = slug not in self.tags_by_slug
             tag = Tag(name=name or slug, slug=slug if free else Tag.free_slug(name))
             self.report.tags_created.append(tag.name)
         description = declared.description if declared else ""
         if tag.pk is None or (description and not tag.description):
             tag.description = tag.description or html.unescape(description)
             tag.save()
+            self.tags_by_slug[tag.slug] = self.tags_by_name[tag.name] = tag
         self.tags[key] = tag
         return tag
 
@@ -373,14 +496,7 @@ class _Importer:
         relative = path.relative_to(self.media_dir).as_posix()
         if relative in self.images_by_path:
             return self.images_by_path[relative]
-        mapping = (
-            ImportedItem.objects.filter(
-                source=self.source, kind="media", source_id=relative, image__isnull=False
-            )
-            .select_related("image")
-            .first()
-        )
-        image = mapping.image if mapping else None
+        image = self.media_mappings.get(relative)
         if image is None:
             image = self.image_store(path, alt)
             if image is not None:
@@ -443,6 +559,16 @@ class _Importer:
             renditions_delete(renditions=image.renditions, storage=storage)
             if image.file.name:
                 storage.delete(image.file.name)
+
+
+@dataclass
+class _PendingPost:
+    """A new post read and rendered, waiting for the next bulk write."""
+
+    post: Post
+    tags: list[Tag]
+    video_urls: list[str]
+    item: WXRItem
 
 
 def _label(item: WXRItem) -> str:
