@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from blog import services
@@ -48,6 +49,35 @@ SKIPPED_CATEGORIES = {"uncategorized"}  # WordPress's default: it says nothing a
 BATCH_SIZE = 500  # new posts held in memory before one bulk write
 
 
+@dataclass
+class WordPressComment:
+    """An approved WordPress comment, translated for an app that keeps comments."""
+
+    key: str  # the exporting site and the comment's id there: the same on every import
+    parent_key: str  # the comment it answers ("" for one on the post)
+    name: str
+    email: str
+    website: str
+    body: str  # Closer's comment Markdown (see wp_markup.comment_markdown)
+    created_at: datetime
+    label: str  # for the report: which comment, on which post
+
+
+@dataclass
+class CommentsImported:
+    """What a receiver of ``wordpress_comments`` did with them."""
+
+    imported: int = 0
+    existing: int = 0  # imported by an earlier run: left as they are (moderated here since)
+    refused: list[str] = field(default_factory=list)  # report lines
+
+
+# Sent once per import, after the posts are written, with ``source`` and ``threads``: a list of
+# (post, [WordPressComment, …]). The blog knows nothing of comments: an app that keeps them
+# connects a receiver that writes them, sends no mail, and returns a CommentsImported.
+wordpress_comments = Signal()
+
+
 class _RollBack(Exception):
     """Raised at the end of a dry run to undo everything it did."""
 
@@ -66,7 +96,12 @@ class ImportReport:
     images_imported: int = 0
     users_created: list[str] = field(default_factory=list)
     tags_created: list[str] = field(default_factory=list)
-    comments: Counter = field(default_factory=Counter)
+    comments: Counter = field(default_factory=Counter)  # WordPress comments by kind
+    # Filled when an app keeps comments (the comments app answers ``wordpress_comments``).
+    comments_kept: bool = False
+    comments_imported: int = 0
+    comments_existing: int = 0
+    comments_refused: list[str] = field(default_factory=list)
     sticky: list[str] = field(default_factory=list)
     formats: Counter = field(default_factory=Counter)
 
@@ -79,7 +114,18 @@ class ImportReport:
             f"{self.images_imported} images, {len(self.users_created)} new authors, "
             f"{len(self.tags_created)} new tags."
         ]
-        if self.comments:
+        if self.comments_kept:
+            skipped = {k: n for k, n in self.comments.items() if k != "approved comments"}
+            refused = len(self.comments_refused)
+            lines.append(
+                f"Comments: {self.comments_imported} imported, {self.comments_existing} already "
+                "here"
+                + (f", {refused} refused" if refused else "")
+                + "; skipped: "
+                + (", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items())) or "none")
+                + "."
+            )
+        elif self.comments:
             lines.append(
                 "Comments not imported (Closer has no comments here): "
                 + ", ".join(f"{n} {kind}" for kind, n in sorted(self.comments.items()))
@@ -99,6 +145,7 @@ class ImportReport:
             ("Missing media (a visible placeholder stands in the body)", self.missing_media),
             ("Not converted (kept as text or a link)", self.unconverted),
             ("Audio and video files kept as links to the old site", self.media_links),
+            ("Comments not imported", self.comments_refused),
         ):
             if entries:
                 lines.append(f"{title}:")
@@ -178,6 +225,7 @@ class _Importer:
         self.flush()
         # The rows above were written in bulk, without signals: their documents in one pass.
         search_index_refresh(post_ids=self.bulk_post_ids)
+        self.comments_import()
 
     def preload(self) -> None:
         """Read what earlier runs and the site already hold: a few queries, not a few per item."""
@@ -203,6 +251,7 @@ class _Importer:
         self.pending: list[_PendingPost] = []
         self.bulk_post_ids: list[int] = []
         self.videos_by_url: dict[str, object] = {}
+        self.comment_threads: list[tuple[Post, list[WordPressComment]]] = []
 
     def item_import(self, item: WXRItem) -> None:
         label = _label(item)
@@ -212,7 +261,7 @@ class _Importer:
         if item.status not in IMPORTED_STATUSES:
             self.report.skipped.append(f"{label}: status “{item.status}”")
             return
-        self.comments_count(item)
+        comments = self.comments_sorted(item, label)
         if item.sticky:
             self.report.sticky.append(label)
         if item.post_format and item.post_format != "standard":
@@ -255,6 +304,8 @@ class _Importer:
         tags = self.tags_for(item)
         changed = [name for name, value in values.items() if getattr(post, name) != value]
         tags_changed = post.pk is None or {t.pk for t in post.tags.all()} != {t.pk for t in tags}
+        if comments:
+            self.comment_threads.append((post, comments))
         if post.pk is not None and not changed and not tags_changed:
             self.report.unchanged.append(label)
             return
@@ -453,16 +504,55 @@ class _Importer:
         self.tags[key] = tag
         return tag
 
-    def comments_count(self, item: WXRItem) -> None:
+    def comments_sorted(self, item: WXRItem, label: str) -> list[WordPressComment]:
+        """Count the post's comments by kind; return the approved ones, translated."""
+        kept = []
         for comment in item.comments:
-            if comment.comment_type in ("pingback", "trackback"):
-                self.report.comments[comment.comment_type + "s"] += 1
+            kind = comment.comment_type
+            if kind in ("pingback", "trackback"):
+                self.report.comments[kind + "s"] += 1
+            elif kind not in ("", "comment"):
+                self.report.comments[f"“{kind}” entries"] += 1  # plugins' notes, not comments
             elif comment.approved == "1":
                 self.report.comments["approved comments"] += 1
+                kept.append(self.comment_for(comment, label))
             elif comment.approved == "spam":
                 self.report.comments["spam"] += 1
             elif comment.approved == "0":
                 self.report.comments["pending comments"] += 1
+            else:
+                self.report.comments["trashed comments"] += 1
+        return kept
+
+    def comment_for(self, comment, label: str) -> WordPressComment:
+        name = wp_markup.plain_text(comment.author)
+        parent = comment.parent if comment.parent not in ("", "0") else ""
+        return WordPressComment(
+            key=self.comment_key(comment.comment_id),
+            parent_key=self.comment_key(parent) if parent else "",
+            name=name,
+            email=comment.author_email,
+            website=comment.author_url,
+            body=wp_markup.comment_markdown(comment.content),
+            created_at=_wp_datetime(comment.date_gmt, comment.date) or timezone.now(),
+            label=f"comment {comment.comment_id or '?'} by “{name[:40]}” on {label}",
+        )
+
+    def comment_key(self, comment_id: str) -> str:
+        return f"{self.source}#wp-comment-{comment_id}"[:400]
+
+    def comments_import(self) -> None:
+        if not self.comment_threads:
+            return
+        responses = wordpress_comments.send(
+            sender=self.__class__, source=self.source, threads=self.comment_threads
+        )
+        for _, result in responses:
+            if isinstance(result, CommentsImported):
+                self.report.comments_kept = True
+                self.report.comments_imported += result.imported
+                self.report.comments_existing += result.existing
+                self.report.comments_refused += result.refused
 
     # --- Images -----------------------------------------------------------------------------
 
@@ -584,18 +674,24 @@ def _full_size(url: str) -> str:
     return re.sub(r"-\d{1,5}x\d{1,5}$", "", stem) + "." + extension
 
 
-def _gmt_date(item: WXRItem) -> datetime | None:
-    """Return the post's date in UTC: GMT field, else the local one, else the RSS date."""
-    for text, is_utc in ((item.post_date_gmt, True), (item.post_date, False)):
+def _wp_datetime(gmt: str, local: str) -> datetime | None:
+    """Return a WordPress date pair in UTC: the GMT one, else the local one read as UTC."""
+    for text, is_utc in ((gmt, True), (local, False)):
         if text and not text.startswith("0000"):
             try:
                 naive = datetime.strptime(text[:19], "%Y-%m-%d %H:%M:%S")
             except ValueError:
                 continue
             return naive.replace(tzinfo=UTC) if is_utc else timezone.make_aware(naive, UTC)
-    if item.pub_date:
+    return None
+
+
+def _gmt_date(item: WXRItem) -> datetime | None:
+    """Return the post's date in UTC: GMT field, else the local one, else the RSS date."""
+    date = _wp_datetime(item.post_date_gmt, item.post_date)
+    if date is None and item.pub_date:
         try:
             return parsedate_to_datetime(item.pub_date).astimezone(UTC)
         except (TypeError, ValueError):
             return None
-    return None
+    return date

@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from videos.providers import UnsupportedVideoURL, parse_video_url
@@ -315,3 +316,97 @@ def wpautop_blocks(text: str) -> str:
 
 def _strip_shortcodes(text: str) -> str:
     return re.sub(r"\[/?[a-zA-Z_][\w-]*[^\]]*\]", " ", text)
+
+
+# --- Comments --------------------------------------------------------------------------------
+# WordPress keeps a comment as the few tags it allows commenters (a, b, strong, em, i, code,
+# blockquote, del, q…) in text whose blank lines part paragraphs. Closer's comments are a
+# Markdown subset rendered by blog.rendering.render_comment: translate the one into the other
+# here, and let the comment renderer sanitize what comes out like any reader's text.
+
+_COMMENT_ESCAPED = re.compile(r"([\\`*_\[\]<>])")
+_COMMENT_DROPPED = frozenset({"script", "style", "iframe", "object", "embed", "template", "svg"})
+_COMMENT_INLINE = {"b": "**", "strong": "**", "em": "*", "i": "*", "cite": "*", "code": "`"}
+_COMMENT_SCHEMES = ("http://", "https://")
+
+
+class _CommentMarkdown(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.dropping = 0  # inside <script> and the like: the text goes too
+        self.quote_depth = 0
+        self.links: list[str | None] = []  # the href of each open <a>, None when refused
+        self.code = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _COMMENT_DROPPED:
+            self.dropping += 1
+        elif self.dropping:
+            return
+        elif tag in _COMMENT_INLINE:
+            self.code += tag == "code"
+            self.parts.append(_COMMENT_INLINE[tag])
+        elif tag == "a":
+            href = (dict(attrs).get("href") or "").strip()
+            safe = href.lower().startswith(_COMMENT_SCHEMES) and not re.search(r"[\s<>]", href)
+            self.links.append(href if safe else None)
+            if safe:
+                self.parts.append("[")
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in ("p", "div"):
+            self.parts.append("\n\n")
+        elif tag == "blockquote":
+            self.parts.append("\n\n\x01")  # where a quote opens: lines get "> " below
+            self.quote_depth += 1
+        elif tag == "q":
+            self.parts.append("“")
+
+    def handle_endtag(self, tag):
+        if tag in _COMMENT_DROPPED:
+            self.dropping = max(0, self.dropping - 1)
+        elif self.dropping:
+            return
+        elif tag in _COMMENT_INLINE:
+            self.code = max(0, self.code - (tag == "code"))
+            self.parts.append(_COMMENT_INLINE[tag])
+        elif tag == "a" and self.links:
+            href = self.links.pop()
+            if href:
+                self.parts.append("](" + href.replace("(", "%28").replace(")", "%29") + ")")
+        elif tag in ("p", "div"):
+            self.parts.append("\n\n")
+        elif tag == "blockquote" and self.quote_depth:
+            self.quote_depth -= 1
+            self.parts.append("\x02\n\n")
+        elif tag == "q":
+            self.parts.append("”")
+
+    def handle_data(self, data):
+        if self.dropping:
+            return
+        self.parts.append(data if self.code else _COMMENT_ESCAPED.sub(r"\\\1", data))
+
+    def markdown(self) -> str:
+        text = "".join(self.parts).replace("\r\n", "\n").replace("\r", "\n")
+        # Quotes: every line between the marks gets "> " (nested quotes, one per level).
+        lines, depth = [], 0
+        for line in text.split("\n"):
+            depth += line.count("\x01")
+            line_depth = depth
+            depth -= line.count("\x02")
+            line = line.replace("\x01", "").replace("\x02", "")
+            lines.append("> " * line_depth + line.strip() if line_depth else line.strip())
+        text = "\n".join(lines)
+        paragraphs = [p.strip() for p in re.split(r"\n(?:[> ]*\n)+", text) if p.strip(" >\n")]
+        # One newline in WordPress is a line break: a backslash before it says so in Markdown.
+        return "\n\n".join(re.sub(r"\n(?!\n)", "\\\\\n", p) for p in paragraphs)
+
+
+def comment_markdown(content: str) -> str:
+    """Return a WordPress comment (its HTML subset in plain text) as Closer's comment Markdown."""
+    parser = _CommentMarkdown()
+    parser.feed(content or "")
+    parser.close()
+    return parser.markdown()
