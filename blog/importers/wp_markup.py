@@ -274,8 +274,10 @@ def wpautop(text: str) -> str:
 
 def plain_text(fragment: str) -> str:
     """Return an HTML fragment's text (for titles and excerpts, which are plain text)."""
+    # A script's or style's text is no text a reader saw.
+    text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", fragment or "", flags=re.I | re.S)
     # Block boundaries part words; inline tags do not ("Tom<em>’s</em>" is one word).
-    text = re.sub(rf"</?(?:{BLOCK_TAGS}|br|img)\b[^>]*>", " ", fragment or "", flags=re.I)
+    text = re.sub(rf"</?(?:{BLOCK_TAGS}|br|img)\b[^>]*>", " ", text, flags=re.I)
     text = re.sub(r"<[^>]*>", "", text)
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
