@@ -243,9 +243,11 @@ class _Importer:
                 source=self.source, kind="media", image__isnull=False
             ).select_related("image")
         }
-        self.slug_owners: dict[str, int | None] = dict(Post.objects.values_list("slug", "pk"))
+        self.slug_owners: dict[str, int | None] = dict(
+            Post.objects.order_by().values_list("slug", "pk")
+        )
         self.tags_by_slug, self.tags_by_name = {}, {}
-        for tag in Tag.objects.all():
+        for tag in Tag.objects.order_by():
             self.tags_by_slug[tag.slug] = tag
             self.tags_by_name[tag.name] = tag
         self.pending: list[_PendingPost] = []
