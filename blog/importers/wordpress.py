@@ -93,6 +93,7 @@ class ImportReport:
     missing_media: list[str] = field(default_factory=list)
     unconverted: list[str] = field(default_factory=list)
     media_links: list[str] = field(default_factory=list)
+    images_kept: list[str] = field(default_factory=list)
     images_imported: int = 0
     users_created: list[str] = field(default_factory=list)
     tags_created: list[str] = field(default_factory=list)
@@ -146,6 +147,7 @@ class ImportReport:
             ("Not converted (kept as text or a link)", self.unconverted),
             ("Audio and video files kept as links to the old site", self.media_links),
             ("Comments not imported", self.comments_refused),
+            ("Images kept as <img> rather than the library's [image:ID]", self.images_kept),
         ):
             if entries:
                 lines.append(f"{title}:")
@@ -194,6 +196,7 @@ class _Importer:
         self.tags: dict[tuple[str, str], Tag] = {}
         self.images_by_path: dict[str, Image | None] = {}
         self.stored_images: list[Image] = []
+        self.library: dict[int, wp_markup.LibraryImage] = {}
         self.attachments = {
             item.post_id: item for item in site.items if item.post_type == "attachment"
         }
@@ -223,6 +226,7 @@ class _Importer:
             if progress:
                 progress(done, len(items), item.title)
         self.flush()
+        self.captions_save()
         # The rows above were written in bulk, without signals: their documents in one pass.
         search_index_refresh(post_ids=self.bulk_post_ids)
         self.comments_import()
@@ -269,12 +273,13 @@ class _Importer:
         if item.post_format and item.post_format != "standard":
             self.report.formats[item.post_format] += 1
 
-        converted = wp_markup.wordpress_to_html(item.content, resolve_image=self.image_url_for)
+        converted = wp_markup.wordpress_to_html(item.content, resolve_image=self.library_image_for)
         for entries, found in (
             (self.report.notes, converted.notes),
             (self.report.unconverted, converted.unconverted),
             (self.report.missing_media, converted.missing_media),
             (self.report.media_links, converted.media_links),
+            (self.report.images_kept, converted.images_kept),
         ):
             entries += [f"{label}: {entry}" for entry in found]
         try:
@@ -576,9 +581,21 @@ class _Importer:
             self.report.missing_media.append(f"{label}: featured image {attachment.attachment_url}")
         return image
 
-    def image_url_for(self, url: str, alt: str) -> str | None:
+    def library_image_for(self, url: str, alt: str) -> wp_markup.LibraryImage | None:
         image = self.image_for(url, alt or self.alt_by_url.get(_full_size(url), ""))
-        return image.file.url if image else None
+        if image is None:
+            return None
+        if image.pk not in self.library:
+            self.library[image.pk] = wp_markup.LibraryImage(
+                id=image.pk, url=image.file.url, alt=image.alt, caption=image.caption
+            )
+        return self.library[image.pk]
+
+    def captions_save(self) -> None:
+        """Store the captions bodies gave library images that had none (see wp_markup)."""
+        for image in self.library.values():
+            if image.caption_claimed:
+                Image.objects.filter(pk=image.id, caption="").update(caption=image.caption)
 
     def image_for(self, url: str, alt: str) -> Image | None:
         """Return the library image for a WordPress upload URL, importing it the first time."""

@@ -11,8 +11,12 @@ like any author HTML. This module only translates WordPress's own conventions:
   shortcodes stay as visible text, listed; ``<!--more-->`` marks the excerpt,
   ``<!--nextpage-->`` goes, noted; block comments go, their inner content stays;
 - classic bodies get paragraphs from blank lines (``wpautop``), before sanitizing;
-- ``<img>`` tags are handed to a resolver that returns our copy's URL or nothing (then a visible
-  placeholder with the alt text replaces the image: never a hotlink to the old host).
+- ``<img>`` tags are handed to a resolver that returns our library copy or nothing (then a
+  visible placeholder with the alt text replaces the image: never a hotlink to the old host).
+  An image standing on its own (its own line or paragraph, or a figure, a ``[caption]``) becomes
+  the library's ``[image:ID]`` when the library image shows the same alt text and caption (a
+  caption given here is kept as the image's when it has none yet); otherwise, and inside text,
+  it stays an ``<img>`` of our copy, listed.
 """
 
 import html
@@ -44,11 +48,23 @@ class Converted:
     unconverted: list[str] = field(default_factory=list)
     missing_media: list[str] = field(default_factory=list)
     media_links: list[str] = field(default_factory=list)
+    images_kept: list[str] = field(default_factory=list)  # in the library, left as <img>
     videos: int = 0
 
 
-# ImageResolver(url, alt) -> URL of our copy, or None when it could not be imported.
-ImageResolver = Callable[[str, str], str | None]
+@dataclass
+class LibraryImage:
+    """Our copy of an image, as the body needs it; ``caption`` may be set by a first use."""
+
+    id: int
+    url: str
+    alt: str
+    caption: str
+    caption_claimed: bool = False  # set here: the importer stores it
+
+
+# ImageResolver(url, alt) -> our library copy, or None when it could not be imported.
+ImageResolver = Callable[[str, str], LibraryImage | None]
 
 
 def _is_uploads_url(url: str) -> bool:
@@ -74,6 +90,7 @@ class _Converter:
     def __init__(self, resolve_image: ImageResolver | None):
         self.resolve_image = resolve_image
         self.out = Converted(html="")
+        self.listed: set[str] = set()  # images already named in images_kept
 
     # --- Embeds -----------------------------------------------------------------------------
 
@@ -139,6 +156,8 @@ class _Converter:
         if opening_escape and closing_escape:
             return whole[1:-1]  # [[gallery]] is how WordPress writes a literal [gallery]
         lowered = name.lower()
+        if lowered == "image" and re.fullmatch(r":\d+", attributes.strip()):
+            return "&#91;" + whole[1:]  # Closer's own shortcode, typed in WordPress: stays text
         attrs = _shortcode_attributes(attributes)
         if lowered in ("caption", "wp_caption"):
             return self.caption(attrs, inner or "")
@@ -186,7 +205,10 @@ class _Converter:
             self.out.missing_media.append(src or "an <img> without a source")
             label = f"Image not imported: {alt}" if alt else "Image not imported"
             return f"<em>[{html.escape(label)}]</em>"
-        kept = [f'src="{html.escape(ours)}"', f'alt="{html.escape(alt)}"']
+        if src not in self.listed:
+            self.out.images_kept.append(f"{src}: it sits inside text")
+            self.listed.add(src)
+        kept = [f'src="{html.escape(ours.url)}"', f'alt="{html.escape(alt)}"']
         kept += [f'{k}="{attrs[k]}"' for k in ("width", "height") if attrs.get(k, "").isdigit()]
         return "<img " + " ".join(kept) + ">"
 
@@ -194,7 +216,43 @@ class _Converter:
         """A link around an image pointing at the old host's full-size file: ours, or none."""
         href, inner = _absolute(match.group(1)), match.group(2)
         ours = self.resolve_image(href, "") if self.resolve_image else None
-        return f'<a href="{html.escape(ours)}">{inner}</a>' if ours else inner
+        return f'<a href="{html.escape(ours.url)}">{inner}</a>' if ours else inner
+
+    def placed_image(self, match) -> str:
+        """An image on its own (a figure, a paragraph, a line): the library's [image:ID]."""
+        whole, href, tag = match.group(0), match.group("href"), match.group("img")
+        caption = (match.groupdict().get("caption") or "").strip()
+        attrs = _tag_attributes(tag)
+        src, alt = _absolute(attrs.get("src", "")), attrs.get("alt", "").strip()
+        if not src or not self.resolve_image:
+            return whole
+        if href and not (_is_uploads_url(_absolute(href)) or _absolute(href) == src):
+            return whole  # an image that links to a page keeps its link, as an <img>
+        ours = self.resolve_image(src, alt)
+        if ours is None:
+            return whole  # listed as missing by image() below
+        reason = _placement_refusal(ours, alt, caption)
+        if reason:
+            self.out.images_kept.append(f"{src}: {reason}")
+            self.listed.add(src)
+            return whole
+        if caption and not ours.caption:
+            ours.caption, ours.caption_claimed = plain_text(caption)[:500], True
+        return f"\n\n<p>[image:{ours.id}]</p>\n\n"
+
+
+def _placement_refusal(ours: LibraryImage, alt: str, caption: str) -> str:
+    """Return why [image:ID] would not show what the body showed ("" when it would)."""
+    if alt and alt != ours.alt:
+        return f"its alt text here (“{alt[:60]}”) differs from the library image's"
+    if "<" in caption:
+        return "its caption has markup the library's plain-text caption cannot keep"
+    text = plain_text(caption)
+    if len(text) > 500:
+        return "its caption is longer than a library caption"
+    if text != ours.caption and (ours.caption or not text):
+        return "its caption differs from the library image's"
+    return ""
 
 
 def _shortcode_attributes(text: str) -> dict[str, str]:
@@ -233,6 +291,21 @@ SHORTCODE = re.compile(
 IFRAME = re.compile(r"<iframe\b[^>]*>(?:.*?</iframe>)?", re.S | re.I)
 BARE_URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.M)
 IMG = re.compile(r"<img\b[^>]*>", re.I)
+_LINKED_IMG = (
+    r"""(?:<a\b[^>]*?\shref\s*=\s*["'](?P<href>[^"']*)["'][^>]*>\s*)?(?P<img><img\b[^>]*>)"""
+    r"(?(href)\s*</a>)"
+)
+# An image that stands on its own: a figure (a converted [caption], a Gutenberg image block),
+# its own paragraph, or its own line.
+PLACED_IMAGES = (
+    re.compile(
+        rf"<figure\b[^>]*>\s*{_LINKED_IMG}\s*"
+        r"(?:<figcaption\b[^>]*>(?P<caption>.*?)</figcaption>\s*)?</figure>",
+        re.S | re.I,
+    ),
+    re.compile(rf"^[ \t]*<p\b[^>]*>\s*{_LINKED_IMG}\s*</p>[ \t]*$", re.I | re.M),
+    re.compile(rf"^[ \t]*{_LINKED_IMG}[ \t]*$", re.I | re.M),
+)
 IMAGE_LINK = re.compile(
     r"""<a\b[^>]*?\shref\s*=\s*["']([^"']*/uploads/[^"']+\.(?:jpe?g|png|gif|webp))["'][^>]*>"""
     r"(.*?)</a>",
@@ -302,6 +375,8 @@ def wordpress_to_html(content: str, *, resolve_image: ImageResolver | None = Non
     text = SHORTCODE.sub(converter.shortcode, text)
     text = IFRAME.sub(converter.iframe, text)
     text = BARE_URL_LINE.sub(converter.bare_url_line, text)
+    for pattern in PLACED_IMAGES:
+        text = pattern.sub(converter.placed_image, text)
     text = IMAGE_LINK.sub(converter.image_link, text)
     text = IMG.sub(converter.image, text)
     out.html = text.strip() if is_blocks else wpautop(text)
