@@ -18,7 +18,8 @@ VIMEO = "https://vimeo.com/76979871"
 # What there is already (post and media keys, slugs, tags), the author and its profile, each
 # tag and video once (with their own signals' reads), one bulk insert per table (posts, video
 # links, tags, revisions, keys, search documents; comments, then replies), the content version
-# bumped on entry and exit, and the savepoints. The same for 3 posts as for 12.
+# bumped on entry and exit, and the savepoints. The same for 3 posts as for 12. PostgreSQL
+# writes the search documents' vectors in one more UPDATE.
 PINNED_QUERIES = 55
 
 
@@ -52,4 +53,4 @@ def queries_for(tmp_path, posts: int) -> int:
 def test_the_query_count_does_not_grow_with_posts(tmp_path, posts):
     count = queries_for(tmp_path, posts)
     assert Post.objects.count() == posts and Comment.objects.count() == 2 * posts
-    assert count == PINNED_QUERIES
+    assert count == PINNED_QUERIES + (connection.vendor == "postgresql")
