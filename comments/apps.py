@@ -8,7 +8,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         # Imported here: both modules need the models, which exist only once apps are ready.
         from blog import demo, page_cache
-        from blog.importers import wordpress
+        from blog.importers import wordpress, wxr_export
         from comments import demo_comments, importing
         from comments.models import Comment, CommentSettings
 
@@ -18,4 +18,7 @@ class CommentsConfig(AppConfig):
         demo.demo_loaded.connect(demo_comments.load, dispatch_uid="closer-demo-comments")
         wordpress.wordpress_comments.connect(
             importing.wordpress_comments_import, dispatch_uid="closer-wordpress-comments"
+        )
+        wxr_export.wordpress_export_comments.connect(
+            importing.wordpress_comments_export, dispatch_uid="closer-wordpress-comments-out"
         )

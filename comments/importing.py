@@ -1,11 +1,11 @@
-"""Comments brought in by an import (``manage.py import_wordpress``): approved, threaded, quiet.
+"""Comments in and out of WordPress exports: ``import_wordpress`` and ``export_wordpress``.
 
 The blog's importer sends ``blog.importers.wordpress.wordpress_comments`` once per import with
 every post's approved comments, already translated into the comment Markdown; this receiver
 writes them with a few bulk inserts. Nothing is mailed (bulk inserts send no signals and no
 notice is queued), bodies pass ``render_comment`` like any reader's, and each comment keeps the
 key of its origin, so a second import adds only what is new and leaves the rest as moderated
-here.
+here. An export writes the comments readers see, with their ids and threads.
 """
 
 import re
@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
 from blog.importers.wordpress import CommentsImported
+from blog.importers.wxr_export import ExportedComment
 from blog.rendering import is_safe_url
 from comments.models import Comment
 
@@ -126,3 +127,24 @@ def _website(url: str) -> str:
     except ValidationError:
         return ""
     return url
+
+
+def wordpress_comments_export(sender, *, posts, **kwargs) -> dict[int, list[ExportedComment]]:
+    """Return the comments readers see on these posts, as WordPress keeps them (one query)."""
+    found: dict[int, list[ExportedComment]] = {}
+    visible = Comment.objects.filter(
+        post_id__in=[post.pk for post in posts], status=Comment.Status.APPROVED, is_removed=False
+    ).order_by("pk")
+    for comment in visible:
+        found.setdefault(comment.post_id, []).append(
+            ExportedComment(
+                comment_id=comment.pk,
+                parent_id=comment.parent_id or 0,
+                author=comment.name,
+                email=comment.email,
+                url=comment.website,
+                date=comment.created_at,
+                content=comment.body_html,
+            )
+        )
+    return found
