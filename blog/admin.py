@@ -639,7 +639,13 @@ class ImageAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
 
     @admin.display(description="Size")
     def size(self, image):
-        return f"{image.width}×{image.height}" if image.width else "—"
+        if not image.width:
+            return "—"
+        size = f"{image.width}×{image.height}"
+        if image.file and not image.renditions:
+            # Made by the task worker after the upload (blog.images.image_make_renditions).
+            return f"{size} · smaller copies for phones and screens are being made"
+        return size
 
 
 # Closer's posts use blog.Tag; taggit's own Tag model stays empty, so hide it from authors.

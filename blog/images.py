@@ -9,10 +9,13 @@ import re
 import secrets
 from pathlib import PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.text import slugify
+from django_tasks import task
 
 from pictures.pipeline import (
     AVIF_AVAILABLE,
@@ -22,6 +25,7 @@ from pictures.pipeline import (
     picture_clean,
     picture_html,
     rendition_smallest_url,
+    renditions_delete,
     renditions_make,
 )
 
@@ -56,9 +60,10 @@ def validate_image_upload(value) -> None:
 
 
 def image_store_upload(image) -> None:
-    """Replace an Image's uncommitted upload with its cleaned bytes; store size and renditions.
+    """Replace an Image's uncommitted upload with its cleaned bytes and store its size.
 
-    The one place library renditions are made (``Image.save`` calls it for a new file).
+    ``Image.save`` calls it for a new file; the renditions are made afterwards, in the
+    background (``blog.tasks.image_make_renditions``), so an upload never waits for them.
     """
     fieldfile = image.file
     clean = clean_upload(fieldfile.file)
@@ -67,14 +72,59 @@ def image_store_upload(image) -> None:
     # extension is the real format's, whatever the upload was called.
     name = f"{readable}-{secrets.token_hex(8)}.{EXTENSIONS[clean.format]}"
     fieldfile.save(name, ContentFile(clean.content), save=False)
-    stored = PurePosixPath(fieldfile.name)  # as the storage cleaned it
     image.width, image.height = clean.width, clean.height
-    image.renditions = renditions_make(
+    image.renditions = []
+
+
+def image_renditions_from_file(image) -> list[dict]:
+    """Make and store the renditions of an image's stored (already cleaned) file."""
+    fieldfile = image.file
+    with fieldfile.storage.open(fieldfile.name, "rb") as stored_file:
+        content = stored_file.read()
+    # Checked again, cheaply: the stored file is ours, but storage is outside this process.
+    clean = clean_upload(content)
+    stored = PurePosixPath(fieldfile.name)
+    return renditions_make(
         picture=clean,
         rules=image_rules(),
         stem=str(stored.parent / "renditions" / stored.stem),
         storage=fieldfile.storage,
     )
+
+
+@task()
+def image_make_renditions(image_pk: int) -> str:
+    """Make a library image's renditions from its stored file (a task); say what happened.
+
+    Idempotent: an image that has its renditions, or no longer exists, is left alone. Until
+    they exist a page shows the cleaned original at its stored size: nothing waits or shifts.
+    """
+    Image = apps.get_model("blog", "Image")  # the model module imports this one
+    image = Image.objects.filter(pk=image_pk).first()
+    if image is None or not image.file:
+        return "gone"
+    if image.renditions:
+        return "done already"
+    renditions = image_renditions_from_file(image)
+    # Only if no one replaced the file meanwhile (a new upload enqueues its own task).
+    updated = Image.objects.filter(pk=image.pk, file=image.file.name, renditions=[]).update(
+        renditions=renditions
+    )
+    if not updated:
+        renditions_delete(renditions=renditions, storage=image.file.storage)
+        return "replaced meanwhile"
+    return f"{len(renditions)} renditions"
+
+
+def image_enqueue_renditions(image) -> None:
+    """Make image's renditions in the background once the current transaction commits.
+
+    An upload is checked and re-encoded in the request (that is where a refusal is shown, and
+    it is quick); the copies for screens (three widths, WebP and a fallback: seconds for a large
+    photograph) are made by a worker, so an upload never holds the request or the database.
+    """
+    pk = image.pk
+    transaction.on_commit(lambda: image_make_renditions.enqueue(pk), robust=True)
 
 
 def image_picture_html(image, *, sizes: str = BODY_SIZES, loading: str = "lazy", css_class=""):

@@ -700,9 +700,13 @@ class Image(models.Model):
             )
 
     def save(self, *args, **kwargs):
-        if self.file and not self.file._committed:
+        new_file = bool(self.file) and not self.file._committed
+        if new_file:
             images.image_store_upload(self)
         super().save(*args, **kwargs)
+        if new_file:
+            # Every way an image arrives (admin, editor upload, import, demo) passes here.
+            images.image_enqueue_renditions(self)
 
 
 class PendingChange(models.Model):

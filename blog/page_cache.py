@@ -39,6 +39,7 @@ from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
@@ -365,6 +366,14 @@ def release_digest() -> str:
 # --- The middleware --------------------------------------------------------------------------
 
 
+def _has_visitor_state(request) -> bool:
+    """Return whether the request carries a session or flash messages: a page for one visitor."""
+    return (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in request.COOKIES
+    )
+
+
 def _is_logged_in(request) -> bool:
     # Without a session cookie nobody is logged in: no session read for most readers.
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
@@ -376,6 +385,68 @@ def page_key(request, version: Version) -> str:
     gzip = "gz" if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "id"
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"page:{release_digest()}:{version.generation}:{gzip}:{address}"
+
+
+def _stored_response(stored) -> HttpResponse:
+    content, headers = stored
+    response = HttpResponse(content)
+    for name, value in headers:
+        response.headers[name] = value
+    return response
+
+
+def _cache_get(key: str, request):
+    try:
+        return cache.get(key)
+    except Exception:  # a Redis outage costs speed, never the page
+        logger.warning("Page cache unreachable; rendering %s", request.path, exc_info=True)
+        return None
+
+
+class PageCacheHitMiddleware:
+    """Answer a stored page before the session, CSRF, auth and view machinery run at all.
+
+    Sits just after WhiteNoise. Only for a GET or HEAD with no session or message cookie (so
+    certainly anonymous, with nothing shown for one visitor) at a reader address; anything else,
+    and every miss, goes on to PageCacheMiddleware below, which renders, stores and adds the
+    same headers. A stored page already carries the headers of the middleware between the two
+    (CSP, frame and permissions policies); those above this one (security) run as usual.
+    A hit then costs one URL match, the version read and one cache read.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            not settings.CLOSER_PAGE_CACHE
+            or request.method not in ("GET", "HEAD")
+            or _has_visitor_state(request)
+        ):
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        if not READER_NAMESPACES.intersection(match.namespaces[:1]):
+            return self.get_response(request)
+        version = current_version()
+        key = page_key(request, version)
+        stored = _cache_get(key, request)
+        if stored is None:
+            # PageCacheMiddleware uses this version too: one read per request.
+            request._page_cache_version = version
+            return self.get_response(request)
+        token = _request_version.set(version)
+        try:
+            if PageCacheMiddleware._is_unchanged(request, version):
+                response = HttpResponseNotModified()
+            else:
+                response = _stored_response(stored)
+            PageCacheMiddleware._add_public_headers(response, version)
+        finally:
+            _request_version.reset(token)
+        return response
 
 
 class PageCacheMiddleware:
@@ -420,25 +491,19 @@ class PageCacheMiddleware:
         if _is_logged_in(request):
             request._page_cache = "private"
             return None
-        version = current_version()
+        # Read already by PageCacheHitMiddleware when it found nothing stored.
+        known = getattr(request, "_page_cache_version", None)
+        version = known or current_version()
         _request_version.set(version)
         key = page_key(request, version)
         if self._is_unchanged(request, version):
             request._page_cache = (version, key, True)
             return HttpResponseNotModified()
-        try:
-            stored = cache.get(key)
-        except Exception:  # a Redis outage costs speed, never the page
-            logger.warning("Page cache unreachable; rendering %s", request.path, exc_info=True)
-            stored = None
+        stored = None if known else _cache_get(key, request)
         request._page_cache = (version, key, stored is not None)
         if stored is None:
             return None
-        content, headers = stored
-        response = HttpResponse(content)
-        for name, value in headers:
-            response.headers[name] = value
-        return response
+        return _stored_response(stored)
 
     @staticmethod
     def _is_unchanged(request, version: Version) -> bool:

@@ -148,31 +148,46 @@ def _owned_comment(token: str, action: str):
     return comment
 
 
-@never_cache
-def comment_delete(request, token: str):
-    """Let a comment's writer delete it through the private link we emailed them."""
-    comment = _owned_comment(token, "delete")
-    context = {"heading": "Delete your comment", "button": "Delete my comment", "comment": comment}
+def _owner_action(request, token, *, action, heading, button, done, perform):
+    """The page behind a private link we emailed a comment's writer: confirm, then act.
+
+    A GET shows the button (mail scanners that follow links must not act); a POST acts.
+    """
+    comment = _owned_comment(token, action)
+    context = {"heading": heading, "button": button, "comment": comment}
     if comment is None:
         return render(request, "comments/owner_action.html", context, status=404)
     if request.method == "POST":
-        services.comment_delete_by_writer(comment=comment)
-        context["done"] = "Your comment is deleted, and your address with it."
+        perform(comment=comment)
+        context["done"] = done
     elif request.method not in ("GET", "HEAD"):
         raise Http404
     return render(request, "comments/owner_action.html", context)
+
+
+@never_cache
+def comment_delete(request, token: str):
+    """Let a comment's writer delete it through the private link we emailed them."""
+    return _owner_action(
+        request,
+        token,
+        action="delete",
+        heading="Delete your comment",
+        button="Delete my comment",
+        done="Your comment is deleted, and your address with it.",
+        perform=services.comment_delete_by_writer,
+    )
 
 
 @never_cache
 def comment_mute(request, token: str):
     """Let a comment's writer stop reply notices."""
-    comment = _owned_comment(token, "mute")
-    context = {"heading": "Stop reply notices", "button": "Stop reply notices", "comment": comment}
-    if comment is None:
-        return render(request, "comments/owner_action.html", context, status=404)
-    if request.method == "POST":
-        services.comment_mute(comment=comment)
-        context["done"] = "You will get no more reply notices for this comment."
-    elif request.method not in ("GET", "HEAD"):
-        raise Http404
-    return render(request, "comments/owner_action.html", context)
+    return _owner_action(
+        request,
+        token,
+        action="mute",
+        heading="Stop reply notices",
+        button="Stop reply notices",
+        done="You will get no more reply notices for this comment.",
+        perform=services.comment_mute,
+    )

@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "core.methods.RefuseTraceMiddleware",
     "blog.middleware.NulByteMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A stored reader page for a reader with no cookies, before sessions, CSRF and auth.
+    "blog.page_cache.PageCacheHitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

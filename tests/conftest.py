@@ -105,8 +105,11 @@ def make_post(db, author):
 
 
 @pytest.fixture
-def make_image(db):
-    """Create a library image (through the real upload pipeline) from a generated picture."""
+def make_image(db, django_capture_on_commit_callbacks):
+    """Create a library image (through the real upload pipeline) from a generated picture.
+
+    As after a real upload's commit, the renditions task runs (the tests' immediate backend).
+    """
 
     def make(*, size=(1200, 675), fmt="PNG", color="teal", name="cover", **overrides):
         buffer = io.BytesIO()
@@ -116,7 +119,9 @@ def make_image(db):
         fields.update(overrides)
         image = Image(file=SimpleUploadedFile(f"{name}.{extension}", buffer.getvalue()), **fields)
         image.full_clean()
-        image.save()
+        with django_capture_on_commit_callbacks(execute=True):
+            image.save()
+        image.refresh_from_db()
         return image
 
     return make

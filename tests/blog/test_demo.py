@@ -45,8 +45,12 @@ def test_ensure_admin_uses_the_given_password(monkeypatch, client):
     assert client.login(username="admin", password="correct-horse-battery")
 
 
-def test_demo_draws_its_own_featured_images_and_posters_offline(isolated_media):
-    call_command("load_demo", verbosity=0)
+def test_demo_draws_its_own_featured_images_and_posters_offline(
+    isolated_media, django_capture_on_commit_callbacks
+):
+    # The renditions are made by the worker once the demo's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", verbosity=0)
     essay = Post.objects.get(slug="the-room-that-moves-virtual-insanity")
     image = essay.featured_image
     assert image is not None and image.alt_text and image.width == 1280 and image.height == 720

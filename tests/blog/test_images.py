@@ -6,6 +6,7 @@ import struct
 import zlib
 
 import pytest
+from django.test import TestCase
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -176,7 +177,10 @@ def make_image(user=None, *, size=(2000, 1000), fmt="JPEG", **fields) -> Image:
         **fields,
     )
     image.full_clean()
-    image.save()
+    # As after a real upload's commit: the renditions task runs (the immediate backend).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        image.save()
+    image.refresh_from_db()
     return image
 
 
@@ -395,3 +399,57 @@ def test_stored_names_cannot_be_guessed_from_the_upload():
     for name in names:
         assert re.search(r"/launch-poster-[0-9a-f]{16}\.jpg$", name), name
     assert names[0] != names[1]
+
+
+class TestRenditionsInTheBackground:
+    """An upload stores the cleaned file at once; the worker makes the renditions after commit."""
+
+    def _uploaded_without_worker(self, **fields) -> Image:
+        with TestCase.captureOnCommitCallbacks() as after_commit:
+            image = Image(
+                file=upload("shot.jpg", picture_bytes("JPEG", (1200, 600))),
+                alt_text="A red room",
+                **fields,
+            )
+            image.full_clean()
+            image.save()
+        # One task, enqueued on commit (beside the page cache's own on-commit work).
+        assert [c for c in after_commit if "image_enqueue_renditions" in c.__qualname__]
+        return image
+
+    def test_the_upload_does_not_wait_and_the_task_makes_them_once(self, admin_client):
+        image = self._uploaded_without_worker()
+        image.refresh_from_db()
+        assert image.renditions == [] and (image.width, image.height) == (1200, 600)
+        # Meanwhile readers get the cleaned original at its size, and staff are told.
+        html = images.image_picture_html(image)
+        assert f'src="{image.file.url}"' in html and 'width="1200"' in html
+        change = admin_client.get(f"/admin/blog/image/{image.pk}/change/").content.decode()
+        assert "are being made" in change
+        result = images.image_make_renditions.enqueue(image.pk)
+        assert result.return_value == "6 renditions"
+        image.refresh_from_db()
+        assert {r["width"] for r in image.renditions} == {480, 960, 1200}
+        assert all(default_storage.exists(r["name"]) for r in image.renditions)
+        assert images.image_make_renditions.enqueue(image.pk).return_value == "done already"
+        assert "are being made" not in (
+            admin_client.get(f"/admin/blog/image/{image.pk}/change/").content.decode()
+        )
+
+    def test_a_deleted_or_replaced_image_is_left_alone(self):
+        gone = self._uploaded_without_worker()
+        gone_pk = gone.pk
+        gone.delete()
+        assert images.image_make_renditions.enqueue(gone_pk).return_value == "gone"
+        image = self._uploaded_without_worker()
+        first_name = image.file.name
+        # A new file arrives before the first task ran: that task must not attach old copies.
+        image.file = upload("again.png", picture_bytes("PNG", (800, 400)))
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            image.save()
+        image.refresh_from_db()
+        assert image.file.name != first_name and {r["width"] for r in image.renditions} == {
+            480,
+            800,
+        }
+        assert images.image_make_renditions.enqueue(image.pk).return_value == "done already"

@@ -534,3 +534,36 @@ def test_a_transaction_locks_the_version_row_before_its_own_rows(essay, make_pos
             q["sql"] for q in queries if q["sql"].split()[0] in ("UPDATE", "INSERT", "DELETE")
         ]
         assert "blog_contentversion" in writes[0], writes[0]
+
+
+def test_a_stored_page_is_answered_before_sessions_with_every_header_of_a_rendered_one(
+    client, essay, monkeypatch
+):
+    """PageCacheHitMiddleware answers without the middleware below it or the view."""
+    url = essay.get_absolute_url()
+    rendered = client.get(url)
+    # From here on, nothing below the hit middleware may run for a stored page.
+    from django.contrib.sessions import middleware as sessions
+
+    def no_session(*args, **kwargs):
+        raise AssertionError("the session middleware ran for a stored page")
+
+    monkeypatch.setattr(sessions.SessionMiddleware, "process_request", no_session)
+    stored, cost = fetch(client, url)
+    assert cost == 1 and stored.content == rendered.content
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Permissions-Policy",
+        "ETag",
+        "Cache-Control",
+        "Vary",
+        "Content-Type",
+        "X-Content-Type-Options",
+    ):
+        assert stored.headers.get(header) == rendered.headers.get(header), header
+    assert fetch(client, url, if_none_match=rendered["ETag"])[0].status_code == 304
+    # A visitor with a session cookie goes the whole way (and here meets the patched method).
+    client.cookies["sessionid"] = "anything"
+    with pytest.raises(AssertionError, match="session middleware ran"):
+        client.get(url)
