@@ -128,3 +128,26 @@ def test_a_library_shortcode_typed_in_wordpress_stays_text(tmp_path, make_image)
     body = Post.objects.get(title="Typed").body_html
     assert "closer-image" not in body
     assert html.unescape(body).count(f"[image:{existing.pk}]") == 2  # shown as typed
+
+
+def test_a_dry_run_reports_exactly_what_the_import_then_does(tmp_path, media):
+    content = (
+        f'[caption id="a"]<img src="{UPLOADS}/cat.jpg" alt="A cat"> Asleep[/caption]\n\n'
+        f'Inline <img src="{UPLOADS}/dog.jpg" alt="A dog"> here.\n\n'
+        f'<img src="{UPLOADS}/gone.jpg" alt="Lost">'
+    )
+    comments = [
+        dict(comment_id=901, content="Top <b>one</b>"),
+        dict(comment_id=902, content="A reply", parent=901),
+        dict(comment_id=903, content="Spam", approved="spam"),
+        dict(comment_id=904, content="x" * 6000),
+    ]
+    text = wxr(item(740, "Dry", content, comments=comments), item(741, "Other", "Plain"))
+    dry = run(tmp_path, text, "--dry-run", "--media-dir", str(media))
+    assert not Post.objects.exists() and not Image.objects.exists()
+    real = run(tmp_path, text, "--media-dir", str(media))
+    assert (
+        dry.replace("Dry run: nothing was changed.\n", "").replace("Would import", "Imported")
+        == real
+    )
+    assert "Comments: 2 imported, 0 already here, 1 refused; skipped: 1 spam." in real
