@@ -1,6 +1,6 @@
 """Time `import_wordpress` on a generated 5,000-post export with two video embeds per post.
 
-    .venv/bin/python bench/wordpress.py [--posts 5000]
+    .venv/bin/python bench/wordpress.py [--posts 5000] [--comments 0]
 
 Runs against a throwaway SQLite database in a temporary folder (unset DATABASE_URL first, or
 set it to a scratch PostgreSQL database); touches nothing else. Figures only: no pass or fail.
@@ -39,7 +39,26 @@ def cdata(text: str) -> str:
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def export_text(posts: int) -> str:
+def comments_xml(n: int, per_post: int) -> str:
+    """Approved comments on post n, every second one a reply to the one before."""
+    parts = []
+    for k in range(per_post):
+        comment_id = n * 1000 + k
+        parent = comment_id - 1 if k % 2 else 0
+        parts.append(
+            f"<wp:comment><wp:comment_id>{comment_id}</wp:comment_id>"
+            f"<wp:comment_author>{cdata('Reader ' + str(k))}</wp:comment_author>"
+            f"<wp:comment_author_email>reader{k}@example.org</wp:comment_author_email>"
+            "<wp:comment_date_gmt>2020-01-02 10:00:00</wp:comment_date_gmt>"
+            f"<wp:comment_content>{cdata('A <em>fine</em> point, thank you.')}"
+            "</wp:comment_content><wp:comment_approved>1</wp:comment_approved>"
+            f"<wp:comment_type></wp:comment_type><wp:comment_parent>{parent}</wp:comment_parent>"
+            "</wp:comment>"
+        )
+    return "".join(parts)
+
+
+def export_text(posts: int, comments: int = 0) -> str:
     items = []
     for n in range(1, posts + 1):
         first = f"https://www.youtube.com/watch?v={YOUTUBE_IDS[n % 5]}"
@@ -55,7 +74,7 @@ def export_text(posts: int) -> str:
 <wp:post_type>post</wp:post_type>
 <category domain="category" nicename="film-{n % 20}">{cdata("Film " + str(n % 20))}</category>
 <category domain="post_tag" nicename="tag-{n % 50}">{cdata("Tag " + str(n % 50))}</category>
-</item>"""
+{comments_xml(n, comments)}</item>"""
         )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
@@ -70,21 +89,27 @@ def export_text(posts: int) -> str:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=5000)
-    posts = parser.parse_args().posts
+    parser.add_argument("--comments", type=int, default=0, help="approved comments per post")
+    arguments = parser.parse_args()
+    posts, comments = arguments.posts, arguments.comments
     call_command("migrate", verbosity=0)
     path = Path(os.environ["CLOSER_VAR_DIR"]) / "export.xml"
-    path.write_text(export_text(posts), encoding="utf-8")
-    print(f"Export: {posts} posts, {path.stat().st_size / 1e6:.1f} MB")
-    start = time.perf_counter()
+    path.write_text(export_text(posts, comments), encoding="utf-8")
+    print(f"Export: {posts} posts, {posts * comments} comments, {path.stat().st_size / 1e6:.1f} MB")
+    start, cpu = time.perf_counter(), time.process_time()
     call_command("import_wordpress", str(path), verbosity=0)
-    first = time.perf_counter() - start
+    first, first_cpu = time.perf_counter() - start, time.process_time() - cpu
     videos = sum(post.embedded_videos.count() for post in Post.objects.all()[:100])
     print(
-        f"First import: {first:.1f} s ({posts / first:.0f} posts/s); {videos} videos in 100 posts"
+        f"First import: {first:.1f} s ({posts / first:.0f} posts/s, {first_cpu:.1f} s of CPU); "
+        f"{videos} videos in 100 posts"
     )
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     call_command("import_wordpress", str(path), verbosity=0)
-    print(f"Second run (nothing changed): {time.perf_counter() - start:.1f} s")
+    print(
+        f"Second run (nothing changed): {time.perf_counter() - start:.1f} s "
+        f"({time.process_time() - cpu:.1f} s of CPU)"
+    )
 
 
 if __name__ == "__main__":

@@ -97,6 +97,9 @@ class Comment(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # The IP address, kept for abuse handling only (rate limits use the cache, not this).
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # Where an imported comment came from ("https://old.example#wp-comment-12"), so a second
+    # import of the same export adds nothing twice; empty for comments written here.
+    imported_from = models.CharField(max_length=400, blank=True, default="", editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -112,6 +115,11 @@ class Comment(models.Model):
                 condition=models.Q(status__in=["pending", "approved", "rejected", "spam"]),
                 name="comment_status_valid",
             ),
+            models.UniqueConstraint(
+                fields=["imported_from"],
+                condition=~models.Q(imported_from=""),
+                name="comment_imported_from_unique",
+            ),
         ]
 
     def __str__(self):
@@ -125,11 +133,18 @@ class Comment(models.Model):
         return f"comment-{self.pk}"
 
     def save(self, *args, **kwargs):
+        self.prepare()
+        super().save(*args, **kwargs)
+
+    def prepare(self) -> None:
+        """Keep the row consistent (save() calls it; call it before a bulk_create).
+
+        A reply to a reply joins its thread, the address is lowercased, the body rendered.
+        """
         if self.parent_id and self.parent.parent_id:
             self.parent_id = self.parent.parent_id
         self.email = (self.email or "").strip().lower()
         self.body_html = "" if self.is_removed else rendering.render_comment(self.body)
-        super().save(*args, **kwargs)
 
     def get_delete_url(self) -> str:
         return reverse("comments:delete", args=[tokens.owner_token(self, "delete")])

@@ -19,20 +19,63 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from blog import services
 from blog.importers import wp_markup
 from blog.importers.wxr import WXRItem, WXRSite, WXRTerm, wxr_parse
-from blog.models import Image, ImportedItem, Post, Tag
+from blog.models import (
+    REVISED_FIELDS,
+    CitedMoment,
+    Image,
+    ImportedItem,
+    Post,
+    Revision,
+    Tag,
+    TaggedPost,
+)
 from blog.page_cache import content_version_batched
-from blog.rendering import BodyTooComplex, check_body
+from blog.rendering import BodyTooComplex, check_body, render
+from blog.search_index import search_index_refresh
 from pictures.pipeline import PictureError, renditions_delete
+from videos.embed import cites_moments, moments_in
+from videos.services import video_get_or_create_from_url
 
 IMPORTED_STATUSES = {"publish", "future", "draft", "pending", "private"}
 PAGE_TAG = "page"
 UNTITLED = "Untitled"
 SKIPPED_CATEGORIES = {"uncategorized"}  # WordPress's default: it says nothing about a post
+BATCH_SIZE = 500  # new posts held in memory before one bulk write
+
+
+@dataclass
+class WordPressComment:
+    """An approved WordPress comment, translated for an app that keeps comments."""
+
+    key: str  # the exporting site and the comment's id there: the same on every import
+    parent_key: str  # the comment it answers ("" for one on the post)
+    name: str
+    email: str
+    website: str
+    body: str  # Closer's comment Markdown (see wp_markup.comment_markdown)
+    created_at: datetime
+    label: str  # for the report: which comment, on which post
+
+
+@dataclass
+class CommentsImported:
+    """What a receiver of ``wordpress_comments`` did with them."""
+
+    imported: int = 0
+    existing: int = 0  # imported by an earlier run: left as they are (moderated here since)
+    refused: list[str] = field(default_factory=list)  # report lines
+
+
+# Sent once per import, after the posts are written, with ``source`` and ``threads``: a list of
+# (post, [WordPressComment, …]). The blog knows nothing of comments: an app that keeps them
+# connects a receiver that writes them, sends no mail, and returns a CommentsImported.
+wordpress_comments = Signal()
 
 
 class _RollBack(Exception):
@@ -50,10 +93,16 @@ class ImportReport:
     missing_media: list[str] = field(default_factory=list)
     unconverted: list[str] = field(default_factory=list)
     media_links: list[str] = field(default_factory=list)
+    images_kept: list[str] = field(default_factory=list)
     images_imported: int = 0
     users_created: list[str] = field(default_factory=list)
     tags_created: list[str] = field(default_factory=list)
-    comments: Counter = field(default_factory=Counter)
+    comments: Counter = field(default_factory=Counter)  # WordPress comments by kind
+    # Filled when an app keeps comments (the comments app answers ``wordpress_comments``).
+    comments_kept: bool = False
+    comments_imported: int = 0
+    comments_existing: int = 0
+    comments_refused: list[str] = field(default_factory=list)
     sticky: list[str] = field(default_factory=list)
     formats: Counter = field(default_factory=Counter)
 
@@ -66,7 +115,18 @@ class ImportReport:
             f"{self.images_imported} images, {len(self.users_created)} new authors, "
             f"{len(self.tags_created)} new tags."
         ]
-        if self.comments:
+        if self.comments_kept:
+            skipped = {k: n for k, n in self.comments.items() if k != "approved comments"}
+            refused = len(self.comments_refused)
+            lines.append(
+                f"Comments: {self.comments_imported} imported, {self.comments_existing} already "
+                "here"
+                + (f", {refused} refused" if refused else "")
+                + "; skipped: "
+                + (", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items())) or "none")
+                + "."
+            )
+        elif self.comments:
             lines.append(
                 "Comments not imported (Closer has no comments here): "
                 + ", ".join(f"{n} {kind}" for kind, n in sorted(self.comments.items()))
@@ -86,6 +146,8 @@ class ImportReport:
             ("Missing media (a visible placeholder stands in the body)", self.missing_media),
             ("Not converted (kept as text or a link)", self.unconverted),
             ("Audio and video files kept as links to the old site", self.media_links),
+            ("Comments not imported", self.comments_refused),
+            ("Images kept as <img> rather than the library's [image:ID]", self.images_kept),
         ):
             if entries:
                 lines.append(f"{title}:")
@@ -134,6 +196,7 @@ class _Importer:
         self.tags: dict[tuple[str, str], Tag] = {}
         self.images_by_path: dict[str, Image | None] = {}
         self.stored_images: list[Image] = []
+        self.library: dict[int, wp_markup.LibraryImage] = {}
         self.attachments = {
             item.post_id: item for item in site.items if item.post_type == "attachment"
         }
@@ -146,13 +209,7 @@ class _Importer:
     # --- The run ----------------------------------------------------------------------------
 
     def run(self, progress) -> None:
-        # One query for what earlier runs imported, rather than one per item.
-        self.mappings = {
-            (mapping.kind, mapping.source_id): mapping
-            for mapping in ImportedItem.objects.filter(
-                source=self.source, kind__in=("post", "page"), post__isnull=False
-            ).select_related("post")
-        }
+        self.preload()
         items = [item for item in self.site.items if item.post_type != "attachment"]
         seen: set[tuple[str, str]] = set()
         for done, item in enumerate(items, start=1):
@@ -164,8 +221,43 @@ class _Importer:
                 self.item_import(item)
             elif item.post_type != "nav_menu_item":  # menus: ids repeat, nothing to keep
                 self.report.skipped.append(f"{_label(item)}: a {item.post_type}, not a post")
+            if len(self.pending) >= BATCH_SIZE:
+                self.flush()
             if progress:
                 progress(done, len(items), item.title)
+        self.flush()
+        self.captions_save()
+        # The rows above were written in bulk, without signals: their documents in one pass.
+        search_index_refresh(post_ids=self.bulk_post_ids)
+        self.comments_import()
+
+    def preload(self) -> None:
+        """Read what earlier runs and the site already hold: a few queries, not a few per item."""
+        self.mappings = {
+            (mapping.kind, mapping.source_id): mapping
+            for mapping in ImportedItem.objects.filter(
+                source=self.source, kind__in=("post", "page"), post__isnull=False
+            )
+            .select_related("post")
+            .prefetch_related("post__tags")
+        }
+        self.media_mappings = {
+            mapping.source_id: mapping.image
+            for mapping in ImportedItem.objects.filter(
+                source=self.source, kind="media", image__isnull=False
+            ).select_related("image")
+        }
+        self.slug_owners: dict[str, int | None] = dict(
+            Post.objects.order_by().values_list("slug", "pk")
+        )
+        self.tags_by_slug, self.tags_by_name = {}, {}
+        for tag in Tag.objects.order_by():
+            self.tags_by_slug[tag.slug] = tag
+            self.tags_by_name[tag.name] = tag
+        self.pending: list[_PendingPost] = []
+        self.bulk_post_ids: list[int] = []
+        self.videos_by_url: dict[str, object] = {}
+        self.comment_threads: list[tuple[Post, list[WordPressComment]]] = []
 
     def item_import(self, item: WXRItem) -> None:
         label = _label(item)
@@ -175,18 +267,19 @@ class _Importer:
         if item.status not in IMPORTED_STATUSES:
             self.report.skipped.append(f"{label}: status “{item.status}”")
             return
-        self.comments_count(item)
+        comments = self.comments_sorted(item, label)
         if item.sticky:
             self.report.sticky.append(label)
         if item.post_format and item.post_format != "standard":
             self.report.formats[item.post_format] += 1
 
-        converted = wp_markup.wordpress_to_html(item.content, resolve_image=self.image_url_for)
+        converted = wp_markup.wordpress_to_html(item.content, resolve_image=self.library_image_for)
         for entries, found in (
             (self.report.notes, converted.notes),
             (self.report.unconverted, converted.unconverted),
             (self.report.missing_media, converted.missing_media),
             (self.report.media_links, converted.media_links),
+            (self.report.images_kept, converted.images_kept),
         ):
             entries += [f"{label}: {entry}" for entry in found]
         try:
@@ -218,13 +311,30 @@ class _Importer:
         tags = self.tags_for(item)
         changed = [name for name, value in values.items() if getattr(post, name) != value]
         tags_changed = post.pk is None or {t.pk for t in post.tags.all()} != {t.pk for t in tags}
+        if comments:
+            self.comment_threads.append((post, comments))
         if post.pk is not None and not changed and not tags_changed:
             self.report.unchanged.append(label)
             return
         for name, value in values.items():
             setattr(post, name, value)
+        if post.pk is None and post.slug:
+            # A new post with its slug: written in bulk with the others (see flush()).
+            rendered = render(post.body, post.body_format)
+            post.body_html = rendered.html
+            self.slug_owners[post.slug] = None
+            self.pending.append(_PendingPost(post, tags, rendered.video_urls, item))
+            self.report.imported.append(label)
+            return
+        # An update, or a post whose slug Post.save makes from its title: one at a time, as an
+        # author's save is, after the bulk rows so their slugs are known to the database.
+        self.flush()
         is_new = post.pk is None
+        old_slug = post.slug if not is_new else None
         services.post_save(post=post, user=None)
+        if old_slug and old_slug != post.slug:
+            self.slug_owners.pop(old_slug, None)
+        self.slug_owners[post.slug] = post.pk
         if tags_changed:
             post.tags.set(tags)
         if mapping is None:
@@ -236,6 +346,69 @@ class _Importer:
                 post=post,
             )
         (self.report.imported if is_new else self.report.updated).append(label)
+
+    def flush(self) -> None:
+        """Write the pending new posts with a few bulk inserts: rows, links, history, keys.
+
+        What ``services.post_save`` does for one post, for many: the rendered row, its embedded
+        videos (each URL looked up once per import) and cited moments, the first revision, the
+        tags and the ``ImportedItem``. Bulk inserts send no signals: the search documents are
+        written once at the end of the run and the page cache is bumped by the batch around it.
+        """
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        Post.objects.bulk_create([entry.post for entry in pending])
+        embedded = Post.embedded_videos.through
+        links, moments, taggings, revisions, keys = [], [], [], [], []
+        for entry in pending:
+            post = entry.post
+            self.slug_owners[post.slug] = post.pk
+            self.bulk_post_ids.append(post.pk)
+            videos = list(
+                {video.pk: video for video in map(self.video_for, entry.video_urls)}.values()
+            )
+            links += [embedded(post_id=post.pk, video_id=video.pk) for video in videos]
+            if videos and cites_moments(post.body_html):
+                by_key = {video.key: video for video in videos}
+                moments += [
+                    CitedMoment(
+                        post=post,
+                        video=by_key[moment.video_key],
+                        position=position,
+                        start_seconds=moment.start_seconds,
+                        end_seconds=moment.end_seconds,
+                        excerpt=moment.excerpt,
+                        anchor=moment.anchor,
+                    )
+                    for position, moment in enumerate(moments_in(post.body_html, videos))
+                    if moment.video_key in by_key
+                ]
+            taggings += [TaggedPost(content_object=post, tag=tag) for tag in entry.tags]
+            revisions.append(
+                Revision(
+                    post=post, created_by=None, **{n: getattr(post, n) for n in REVISED_FIELDS}
+                )
+            )
+            keys.append(
+                ImportedItem(
+                    source=self.source,
+                    kind=entry.item.post_type,
+                    source_id=entry.item.post_id,
+                    guid=entry.item.guid[:500],
+                    post=post,
+                )
+            )
+        embedded.objects.bulk_create(links)
+        CitedMoment.objects.bulk_create(moments)
+        TaggedPost.objects.bulk_create(taggings)
+        Revision.objects.bulk_create(revisions)
+        ImportedItem.objects.bulk_create(keys)
+
+    def video_for(self, url: str):
+        if url not in self.videos_by_url:
+            self.videos_by_url[url] = video_get_or_create_from_url(url=url)[0]
+        return self.videos_by_url[url]
 
     # --- Fields -----------------------------------------------------------------------------
 
@@ -263,11 +436,18 @@ class _Importer:
         slug = item.slug.strip()[:200]
         if not slug or "/" in slug:
             return post.slug  # drafts often have none: Post.save makes one from the title
-        taken = Post.objects.filter(slug=slug).exclude(pk=post.pk).exists()
-        if not taken:
+
+        def taken(candidate: str) -> bool:
+            # Owned by another row, or by a new post of this run (None: not written yet).
+            if candidate not in self.slug_owners:
+                return False
+            owner = self.slug_owners[candidate]
+            return owner is None or owner != post.pk
+
+        if not taken(slug):
             return slug
         base, n = slug[:190], 2
-        while Post.objects.filter(slug=f"{base}-{n}").exclude(pk=post.pk).exists():
+        while taken(f"{base}-{n}"):
             n += 1
         self.report.notes.append(f"{label}: slug “{slug}” already used here; now “{base}-{n}”")
         return f"{base}-{n}"
@@ -318,28 +498,68 @@ class _Importer:
         key = (slug, name)
         if key in self.tags:
             return self.tags[key]
-        tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name=name).first()
+        tag = self.tags_by_slug.get(slug) or self.tags_by_name.get(name)
         if tag is None:
-            free = not Tag.objects.filter(slug=slug).exists()
+            free = slug not in self.tags_by_slug
             tag = Tag(name=name or slug, slug=slug if free else Tag.free_slug(name))
             self.report.tags_created.append(tag.name)
         description = declared.description if declared else ""
         if tag.pk is None or (description and not tag.description):
             tag.description = tag.description or html.unescape(description)
             tag.save()
+            self.tags_by_slug[tag.slug] = self.tags_by_name[tag.name] = tag
         self.tags[key] = tag
         return tag
 
-    def comments_count(self, item: WXRItem) -> None:
+    def comments_sorted(self, item: WXRItem, label: str) -> list[WordPressComment]:
+        """Count the post's comments by kind; return the approved ones, translated."""
+        kept = []
         for comment in item.comments:
-            if comment.comment_type in ("pingback", "trackback"):
-                self.report.comments[comment.comment_type + "s"] += 1
+            kind = comment.comment_type
+            if kind in ("pingback", "trackback"):
+                self.report.comments[kind + "s"] += 1
+            elif kind not in ("", "comment"):
+                self.report.comments[f"“{kind}” entries"] += 1  # plugins' notes, not comments
             elif comment.approved == "1":
                 self.report.comments["approved comments"] += 1
+                kept.append(self.comment_for(comment, label))
             elif comment.approved == "spam":
                 self.report.comments["spam"] += 1
             elif comment.approved == "0":
                 self.report.comments["pending comments"] += 1
+            else:
+                self.report.comments["trashed comments"] += 1
+        return kept
+
+    def comment_for(self, comment, label: str) -> WordPressComment:
+        name = wp_markup.plain_text(comment.author)
+        parent = comment.parent if comment.parent not in ("", "0") else ""
+        return WordPressComment(
+            key=self.comment_key(comment.comment_id),
+            parent_key=self.comment_key(parent) if parent else "",
+            name=name,
+            email=comment.author_email,
+            website=comment.author_url,
+            body=wp_markup.comment_markdown(comment.content),
+            created_at=_wp_datetime(comment.date_gmt, comment.date) or timezone.now(),
+            label=f"comment {comment.comment_id or '?'} by “{name[:40]}” on {label}",
+        )
+
+    def comment_key(self, comment_id: str) -> str:
+        return f"{self.source}#wp-comment-{comment_id}"[:400]
+
+    def comments_import(self) -> None:
+        if not self.comment_threads:
+            return
+        responses = wordpress_comments.send(
+            sender=self.__class__, source=self.source, threads=self.comment_threads
+        )
+        for _, result in responses:
+            if isinstance(result, CommentsImported):
+                self.report.comments_kept = True
+                self.report.comments_imported += result.imported
+                self.report.comments_existing += result.existing
+                self.report.comments_refused += result.refused
 
     # --- Images -----------------------------------------------------------------------------
 
@@ -361,9 +581,21 @@ class _Importer:
             self.report.missing_media.append(f"{label}: featured image {attachment.attachment_url}")
         return image
 
-    def image_url_for(self, url: str, alt: str) -> str | None:
+    def library_image_for(self, url: str, alt: str) -> wp_markup.LibraryImage | None:
         image = self.image_for(url, alt or self.alt_by_url.get(_full_size(url), ""))
-        return image.file.url if image else None
+        if image is None:
+            return None
+        if image.pk not in self.library:
+            self.library[image.pk] = wp_markup.LibraryImage(
+                id=image.pk, url=image.file.url, alt=image.alt, caption=image.caption
+            )
+        return self.library[image.pk]
+
+    def captions_save(self) -> None:
+        """Store the captions bodies gave library images that had none (see wp_markup)."""
+        for image in self.library.values():
+            if image.caption_claimed:
+                Image.objects.filter(pk=image.id, caption="").update(caption=image.caption)
 
     def image_for(self, url: str, alt: str) -> Image | None:
         """Return the library image for a WordPress upload URL, importing it the first time."""
@@ -373,14 +605,7 @@ class _Importer:
         relative = path.relative_to(self.media_dir).as_posix()
         if relative in self.images_by_path:
             return self.images_by_path[relative]
-        mapping = (
-            ImportedItem.objects.filter(
-                source=self.source, kind="media", source_id=relative, image__isnull=False
-            )
-            .select_related("image")
-            .first()
-        )
-        image = mapping.image if mapping else None
+        image = self.media_mappings.get(relative)
         if image is None:
             image = self.image_store(path, alt)
             if image is not None:
@@ -445,6 +670,16 @@ class _Importer:
                 storage.delete(image.file.name)
 
 
+@dataclass
+class _PendingPost:
+    """A new post read and rendered, waiting for the next bulk write."""
+
+    post: Post
+    tags: list[Tag]
+    video_urls: list[str]
+    item: WXRItem
+
+
 def _label(item: WXRItem) -> str:
     title = wp_markup.plain_text(item.title) or UNTITLED
     return f"“{title[:80]}” (WordPress {item.post_type} {item.post_id or '?'})"
@@ -458,18 +693,24 @@ def _full_size(url: str) -> str:
     return re.sub(r"-\d{1,5}x\d{1,5}$", "", stem) + "." + extension
 
 
-def _gmt_date(item: WXRItem) -> datetime | None:
-    """Return the post's date in UTC: GMT field, else the local one, else the RSS date."""
-    for text, is_utc in ((item.post_date_gmt, True), (item.post_date, False)):
+def _wp_datetime(gmt: str, local: str) -> datetime | None:
+    """Return a WordPress date pair in UTC: the GMT one, else the local one read as UTC."""
+    for text, is_utc in ((gmt, True), (local, False)):
         if text and not text.startswith("0000"):
             try:
                 naive = datetime.strptime(text[:19], "%Y-%m-%d %H:%M:%S")
             except ValueError:
                 continue
             return naive.replace(tzinfo=UTC) if is_utc else timezone.make_aware(naive, UTC)
-    if item.pub_date:
+    return None
+
+
+def _gmt_date(item: WXRItem) -> datetime | None:
+    """Return the post's date in UTC: GMT field, else the local one, else the RSS date."""
+    date = _wp_datetime(item.post_date_gmt, item.post_date)
+    if date is None and item.pub_date:
         try:
             return parsedate_to_datetime(item.pub_date).astimezone(UTC)
         except (TypeError, ValueError):
             return None
-    return None
+    return date

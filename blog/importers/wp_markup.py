@@ -11,8 +11,12 @@ like any author HTML. This module only translates WordPress's own conventions:
   shortcodes stay as visible text, listed; ``<!--more-->`` marks the excerpt,
   ``<!--nextpage-->`` goes, noted; block comments go, their inner content stays;
 - classic bodies get paragraphs from blank lines (``wpautop``), before sanitizing;
-- ``<img>`` tags are handed to a resolver that returns our copy's URL or nothing (then a visible
-  placeholder with the alt text replaces the image: never a hotlink to the old host).
+- ``<img>`` tags are handed to a resolver that returns our library copy or nothing (then a
+  visible placeholder with the alt text replaces the image: never a hotlink to the old host).
+  An image standing on its own (its own line or paragraph, or a figure, a ``[caption]``) becomes
+  the library's ``[image:ID]`` when the library image shows the same alt text and caption (a
+  caption given here is kept as the image's when it has none yet); otherwise, and inside text,
+  it stays an ``<img>`` of our copy, listed.
 """
 
 import html
@@ -20,6 +24,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from videos.providers import UnsupportedVideoURL, parse_video_url
@@ -43,11 +48,23 @@ class Converted:
     unconverted: list[str] = field(default_factory=list)
     missing_media: list[str] = field(default_factory=list)
     media_links: list[str] = field(default_factory=list)
+    images_kept: list[str] = field(default_factory=list)  # in the library, left as <img>
     videos: int = 0
 
 
-# ImageResolver(url, alt) -> URL of our copy, or None when it could not be imported.
-ImageResolver = Callable[[str, str], str | None]
+@dataclass
+class LibraryImage:
+    """Our copy of an image, as the body needs it; ``caption`` may be set by a first use."""
+
+    id: int
+    url: str
+    alt: str
+    caption: str
+    caption_claimed: bool = False  # set here: the importer stores it
+
+
+# ImageResolver(url, alt) -> our library copy, or None when it could not be imported.
+ImageResolver = Callable[[str, str], LibraryImage | None]
 
 
 def _is_uploads_url(url: str) -> bool:
@@ -73,6 +90,7 @@ class _Converter:
     def __init__(self, resolve_image: ImageResolver | None):
         self.resolve_image = resolve_image
         self.out = Converted(html="")
+        self.listed: set[str] = set()  # images already named in images_kept
 
     # --- Embeds -----------------------------------------------------------------------------
 
@@ -138,6 +156,8 @@ class _Converter:
         if opening_escape and closing_escape:
             return whole[1:-1]  # [[gallery]] is how WordPress writes a literal [gallery]
         lowered = name.lower()
+        if lowered == "image" and re.fullmatch(r":\d+", attributes.strip()):
+            return "&#91;" + whole[1:]  # Closer's own shortcode, typed in WordPress: stays text
         attrs = _shortcode_attributes(attributes)
         if lowered in ("caption", "wp_caption"):
             return self.caption(attrs, inner or "")
@@ -185,7 +205,10 @@ class _Converter:
             self.out.missing_media.append(src or "an <img> without a source")
             label = f"Image not imported: {alt}" if alt else "Image not imported"
             return f"<em>[{html.escape(label)}]</em>"
-        kept = [f'src="{html.escape(ours)}"', f'alt="{html.escape(alt)}"']
+        if src not in self.listed:
+            self.out.images_kept.append(f"{src}: it sits inside text")
+            self.listed.add(src)
+        kept = [f'src="{html.escape(ours.url)}"', f'alt="{html.escape(alt)}"']
         kept += [f'{k}="{attrs[k]}"' for k in ("width", "height") if attrs.get(k, "").isdigit()]
         return "<img " + " ".join(kept) + ">"
 
@@ -193,7 +216,43 @@ class _Converter:
         """A link around an image pointing at the old host's full-size file: ours, or none."""
         href, inner = _absolute(match.group(1)), match.group(2)
         ours = self.resolve_image(href, "") if self.resolve_image else None
-        return f'<a href="{html.escape(ours)}">{inner}</a>' if ours else inner
+        return f'<a href="{html.escape(ours.url)}">{inner}</a>' if ours else inner
+
+    def placed_image(self, match) -> str:
+        """An image on its own (a figure, a paragraph, a line): the library's [image:ID]."""
+        whole, href, tag = match.group(0), match.group("href"), match.group("img")
+        caption = (match.groupdict().get("caption") or "").strip()
+        attrs = _tag_attributes(tag)
+        src, alt = _absolute(attrs.get("src", "")), attrs.get("alt", "").strip()
+        if not src or not self.resolve_image:
+            return whole
+        if href and not (_is_uploads_url(_absolute(href)) or _absolute(href) == src):
+            return whole  # an image that links to a page keeps its link, as an <img>
+        ours = self.resolve_image(src, alt)
+        if ours is None:
+            return whole  # listed as missing by image() below
+        reason = _placement_refusal(ours, alt, caption)
+        if reason:
+            self.out.images_kept.append(f"{src}: {reason}")
+            self.listed.add(src)
+            return whole
+        if caption and not ours.caption:
+            ours.caption, ours.caption_claimed = plain_text(caption)[:500], True
+        return f"\n\n<p>[image:{ours.id}]</p>\n\n"
+
+
+def _placement_refusal(ours: LibraryImage, alt: str, caption: str) -> str:
+    """Return why [image:ID] would not show what the body showed ("" when it would)."""
+    if alt and alt != ours.alt:
+        return f"its alt text here (“{alt[:60]}”) differs from the library image's"
+    if "<" in caption:
+        return "its caption has markup the library's plain-text caption cannot keep"
+    text = plain_text(caption)
+    if len(text) > 500:
+        return "its caption is longer than a library caption"
+    if text != ours.caption and (ours.caption or not text):
+        return "its caption differs from the library image's"
+    return ""
 
 
 def _shortcode_attributes(text: str) -> dict[str, str]:
@@ -232,6 +291,21 @@ SHORTCODE = re.compile(
 IFRAME = re.compile(r"<iframe\b[^>]*>(?:.*?</iframe>)?", re.S | re.I)
 BARE_URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.M)
 IMG = re.compile(r"<img\b[^>]*>", re.I)
+_LINKED_IMG = (
+    r"""(?:<a\b[^>]*?\shref\s*=\s*["'](?P<href>[^"']*)["'][^>]*>\s*)?(?P<img><img\b[^>]*>)"""
+    r"(?(href)\s*</a>)"
+)
+# An image that stands on its own: a figure (a converted [caption], a Gutenberg image block),
+# its own paragraph, or its own line.
+PLACED_IMAGES = (
+    re.compile(
+        rf"<figure\b[^>]*>\s*{_LINKED_IMG}\s*"
+        r"(?:<figcaption\b[^>]*>(?P<caption>.*?)</figcaption>\s*)?</figure>",
+        re.S | re.I,
+    ),
+    re.compile(rf"^[ \t]*<p\b[^>]*>\s*{_LINKED_IMG}\s*</p>[ \t]*$", re.I | re.M),
+    re.compile(rf"^[ \t]*{_LINKED_IMG}[ \t]*$", re.I | re.M),
+)
 IMAGE_LINK = re.compile(
     r"""<a\b[^>]*?\shref\s*=\s*["']([^"']*/uploads/[^"']+\.(?:jpe?g|png|gif|webp))["'][^>]*>"""
     r"(.*?)</a>",
@@ -273,8 +347,10 @@ def wpautop(text: str) -> str:
 
 def plain_text(fragment: str) -> str:
     """Return an HTML fragment's text (for titles and excerpts, which are plain text)."""
+    # A script's or style's text is no text a reader saw.
+    text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", fragment or "", flags=re.I | re.S)
     # Block boundaries part words; inline tags do not ("Tom<em>’s</em>" is one word).
-    text = re.sub(rf"</?(?:{BLOCK_TAGS}|br|img)\b[^>]*>", " ", fragment or "", flags=re.I)
+    text = re.sub(rf"</?(?:{BLOCK_TAGS}|br|img)\b[^>]*>", " ", text, flags=re.I)
     text = re.sub(r"<[^>]*>", "", text)
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
@@ -299,6 +375,8 @@ def wordpress_to_html(content: str, *, resolve_image: ImageResolver | None = Non
     text = SHORTCODE.sub(converter.shortcode, text)
     text = IFRAME.sub(converter.iframe, text)
     text = BARE_URL_LINE.sub(converter.bare_url_line, text)
+    for pattern in PLACED_IMAGES:
+        text = pattern.sub(converter.placed_image, text)
     text = IMAGE_LINK.sub(converter.image_link, text)
     text = IMG.sub(converter.image, text)
     out.html = text.strip() if is_blocks else wpautop(text)
@@ -315,3 +393,97 @@ def wpautop_blocks(text: str) -> str:
 
 def _strip_shortcodes(text: str) -> str:
     return re.sub(r"\[/?[a-zA-Z_][\w-]*[^\]]*\]", " ", text)
+
+
+# --- Comments --------------------------------------------------------------------------------
+# WordPress keeps a comment as the few tags it allows commenters (a, b, strong, em, i, code,
+# blockquote, del, q…) in text whose blank lines part paragraphs. Closer's comments are a
+# Markdown subset rendered by blog.rendering.render_comment: translate the one into the other
+# here, and let the comment renderer sanitize what comes out like any reader's text.
+
+_COMMENT_ESCAPED = re.compile(r"([\\`*_\[\]<>])")
+_COMMENT_DROPPED = frozenset({"script", "style", "iframe", "object", "embed", "template", "svg"})
+_COMMENT_INLINE = {"b": "**", "strong": "**", "em": "*", "i": "*", "cite": "*", "code": "`"}
+_COMMENT_SCHEMES = ("http://", "https://")
+
+
+class _CommentMarkdown(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.dropping = 0  # inside <script> and the like: the text goes too
+        self.quote_depth = 0
+        self.links: list[str | None] = []  # the href of each open <a>, None when refused
+        self.code = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _COMMENT_DROPPED:
+            self.dropping += 1
+        elif self.dropping:
+            return
+        elif tag in _COMMENT_INLINE:
+            self.code += tag == "code"
+            self.parts.append(_COMMENT_INLINE[tag])
+        elif tag == "a":
+            href = (dict(attrs).get("href") or "").strip()
+            safe = href.lower().startswith(_COMMENT_SCHEMES) and not re.search(r"[\s<>]", href)
+            self.links.append(href if safe else None)
+            if safe:
+                self.parts.append("[")
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in ("p", "div"):
+            self.parts.append("\n\n")
+        elif tag == "blockquote":
+            self.parts.append("\n\n\x01")  # where a quote opens: lines get "> " below
+            self.quote_depth += 1
+        elif tag == "q":
+            self.parts.append("“")
+
+    def handle_endtag(self, tag):
+        if tag in _COMMENT_DROPPED:
+            self.dropping = max(0, self.dropping - 1)
+        elif self.dropping:
+            return
+        elif tag in _COMMENT_INLINE:
+            self.code = max(0, self.code - (tag == "code"))
+            self.parts.append(_COMMENT_INLINE[tag])
+        elif tag == "a" and self.links:
+            href = self.links.pop()
+            if href:
+                self.parts.append("](" + href.replace("(", "%28").replace(")", "%29") + ")")
+        elif tag in ("p", "div"):
+            self.parts.append("\n\n")
+        elif tag == "blockquote" and self.quote_depth:
+            self.quote_depth -= 1
+            self.parts.append("\x02\n\n")
+        elif tag == "q":
+            self.parts.append("”")
+
+    def handle_data(self, data):
+        if self.dropping:
+            return
+        self.parts.append(data if self.code else _COMMENT_ESCAPED.sub(r"\\\1", data))
+
+    def markdown(self) -> str:
+        text = "".join(self.parts).replace("\r\n", "\n").replace("\r", "\n")
+        # Quotes: every line between the marks gets "> " (nested quotes, one per level).
+        lines, depth = [], 0
+        for line in text.split("\n"):
+            depth += line.count("\x01")
+            line_depth = depth
+            depth -= line.count("\x02")
+            line = line.replace("\x01", "").replace("\x02", "")
+            lines.append("> " * line_depth + line.strip() if line_depth else line.strip())
+        text = "\n".join(lines)
+        paragraphs = [p.strip() for p in re.split(r"\n(?:[> ]*\n)+", text) if p.strip(" >\n")]
+        # One newline in WordPress is a line break: a backslash before it says so in Markdown.
+        return "\n\n".join(re.sub(r"\n(?!\n)", "\\\\\n", p) for p in paragraphs)
+
+
+def comment_markdown(content: str) -> str:
+    """Return a WordPress comment (its HTML subset in plain text) as Closer's comment Markdown."""
+    parser = _CommentMarkdown()
+    parser.feed(content or "")
+    parser.close()
+    return parser.markdown()

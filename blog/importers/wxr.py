@@ -35,8 +35,16 @@ class WXRTerm:
 
 @dataclass
 class WXRComment:
-    approved: str
-    comment_type: str
+    approved: str  # "1", "0" (pending), "spam", "trash"
+    comment_type: str  # "" or "comment"; "pingback", "trackback"; plugins add their own
+    comment_id: str = ""
+    parent: str = ""  # "0" or "" for a comment that answers the post
+    author: str = ""
+    author_email: str = ""
+    author_url: str = ""
+    date: str = ""
+    date_gmt: str = ""
+    content: str = ""
 
 
 @dataclass
@@ -207,6 +215,14 @@ def _item(element) -> WXRItem:
             WXRComment(
                 approved=_text(comment_found, "wp:comment_approved").strip(),
                 comment_type=_text(comment_found, "wp:comment_type").strip(),
+                comment_id=_text(comment_found, "wp:comment_id").strip(),
+                parent=_text(comment_found, "wp:comment_parent").strip(),
+                author=_text(comment_found, "wp:comment_author").strip(),
+                author_email=_text(comment_found, "wp:comment_author_email").strip(),
+                author_url=_text(comment_found, "wp:comment_author_url").strip(),
+                date=_text(comment_found, "wp:comment_date").strip(),
+                date_gmt=_text(comment_found, "wp:comment_date_gmt").strip(),
+                content=_text(comment_found, "wp:comment_content"),
             )
         )
     return item

@@ -3,17 +3,21 @@
 Bodies go out as the HTML readers see (already sanitized), with each video as its URL alone on
 a line — WordPress embeds those by itself — and library images as ``<img>`` with absolute URLs.
 Featured images become attachments (``_thumbnail_id``), tags ``post_tag`` terms, authors
-``wp:author`` entries. ``blog.importers.wordpress`` reads the file back (the round-trip test).
+``wp:author`` entries, readers' approved comments ``wp:comment`` (from the comments app, which
+answers ``wordpress_export_comments``). ``blog.importers.wordpress`` reads the file back (the
+round-trip test).
 """
 
 import html
 import re
-from datetime import UTC
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Max
+from django.dispatch import Signal
 
 from blog.models import Image, Post, Tag
 
@@ -24,6 +28,24 @@ IMAGE_PLACEHOLDER = re.compile(r'<closer-image data-id="(\d+)"></closer-image>')
 SITE_PATH_ATTRIBUTE = re.compile(r'(\s(?:src|href)=")(/(?!/)[^"]*)"')
 # Characters XML 1.0 cannot carry at all (a stray control character would make the file unreadable).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass
+class ExportedComment:
+    """A reader's comment as WordPress keeps one."""
+
+    comment_id: int
+    parent_id: int  # 0 for a comment on the post
+    author: str
+    email: str
+    url: str
+    date: datetime
+    content: str  # sanitized HTML
+
+
+# Sent once per export with ``posts``; an app that keeps comments returns
+# {post id: [ExportedComment, …]} for the comments readers see.
+wordpress_export_comments = Signal()
 
 
 def cdata(text: str) -> str:
@@ -87,6 +109,10 @@ def wordpress_export(*, out) -> dict[str, int]:
     attachment_base = (Post.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
     authors = get_user_model().objects.filter(pk__in={p.author_id for p in posts}).order_by("pk")
     tags = Tag.objects.filter(tagged_posts__isnull=False).distinct().order_by("name")
+    comments: dict[int, list[ExportedComment]] = {}
+    for _, found in wordpress_export_comments.send(sender=wordpress_export, posts=posts):
+        for post_id, entries in (found or {}).items():
+            comments.setdefault(post_id, []).extend(entries)
     write = out.write
     write('<?xml version="1.0" encoding="UTF-8" ?>\n')
     write(
@@ -120,15 +146,21 @@ def wordpress_export(*, out) -> dict[str, int]:
             f"<wp:tag_description>{cdata(tag.description)}</wp:tag_description></wp:tag>\n"
         )
     for post in posts:
-        write(_post_item(post, images, attachment_base))
+        write(_post_item(post, images, attachment_base, comments.get(post.pk, [])))
     for post in posts:
         if post.featured_image_id and post.featured_image_id in images:
             write(_attachment_item(images[post.featured_image_id], post, attachment_base))
     write("</channel>\n</rss>\n")
-    return {"posts": len(posts), "authors": len(authors), "tags": len(tags), "images": len(images)}
+    return {
+        "posts": len(posts),
+        "authors": len(authors),
+        "tags": len(tags),
+        "images": len(images),
+        "comments": sum(len(entries) for entries in comments.values()),
+    }
 
 
-def _post_item(post: Post, images, attachment_base: int) -> str:
+def _post_item(post: Post, images, attachment_base: int, comments) -> str:
     url = _absolute(post.get_absolute_url())
     date = _wp_date(post.published_at)
     parts = [
@@ -158,6 +190,7 @@ def _post_item(post: Post, images, attachment_base: int) -> str:
         )
     if post.featured_image_id and post.featured_image_id in images:
         parts.append(_meta("_thumbnail_id", str(attachment_base + post.featured_image_id)))
+    parts += [_comment(comment) for comment in comments]
     parts.append("</item>\n")
     return "\n".join(parts)
 
@@ -182,6 +215,21 @@ def _attachment_item(image: Image, post: Post, attachment_base: int) -> str:
             _meta("_wp_attachment_image_alt", image.alt),
             "</item>\n",
         ]
+    )
+
+
+def _comment(comment: ExportedComment) -> str:
+    date = _wp_date(comment.date)
+    return (
+        f"<wp:comment><wp:comment_id>{comment.comment_id}</wp:comment_id>"
+        f"<wp:comment_author>{cdata(comment.author)}</wp:comment_author>"
+        f"<wp:comment_author_email>{cdata(comment.email)}</wp:comment_author_email>"
+        f"<wp:comment_author_url>{cdata(comment.url)}</wp:comment_author_url>"
+        f"<wp:comment_date>{cdata(date)}</wp:comment_date>"
+        f"<wp:comment_date_gmt>{cdata(date)}</wp:comment_date_gmt>"
+        f"<wp:comment_content>{cdata(comment.content)}</wp:comment_content>"
+        "<wp:comment_approved>1</wp:comment_approved><wp:comment_type></wp:comment_type>"
+        f"<wp:comment_parent>{comment.parent_id}</wp:comment_parent></wp:comment>"
     )
 
 

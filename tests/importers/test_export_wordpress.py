@@ -12,6 +12,7 @@ from lxml import etree
 
 from blog.importers.wxr import wxr_parse
 from blog.models import Image, ImportedItem, Post, PostVideo, Tag
+from comments.models import Comment
 from videos.models import Video
 from videos.services import video_get_or_create_from_url
 
@@ -40,6 +41,16 @@ def site(make_user, make_image):
     essay.save()
     essay.tags.set([film, kanji])
     PostVideo.objects.create(post=essay, video=video_get_or_create_from_url(url=VIMEO)[0])
+    first = Comment.objects.create(
+        post=essay, name="Ada", email="ada@example.org", website="https://ada.example/",
+        body="Great *point*, see [this](https://example.org/more).\n\n> a quote",
+        status=Comment.Status.APPROVED, created_at=timezone.now().replace(microsecond=0),
+    )  # fmt: skip
+    Comment.objects.create(
+        post=essay, parent=first, name="Ben", body="Agreed.", status=Comment.Status.APPROVED,
+        created_at=timezone.now().replace(microsecond=0),
+    )  # fmt: skip
+    Comment.objects.create(post=essay, name="Held", body="Not yet.")  # pending: stays here
     Post.objects.create(title="A draft", slug="a-draft", author=author, body="Draft *text*.")
     Post.objects.create(
         title="Later",
@@ -74,6 +85,10 @@ def snapshot():
             and (post.featured_image.alt_text, post.featured_image.width),
             "text": " ".join(etree.HTML(f"<div>{post.body_html}</div>").xpath("string()").split()),
             "images": post.body_html.count("<img") + post.body_html.count("<closer-image"),
+            "comments": [
+                (c.name, c.email, c.website, c.created_at, c.body_html, c.parent and c.parent.name)
+                for c in post.comments.filter(status=Comment.Status.APPROVED).order_by("pk")
+            ],
         }
     return result
 
@@ -82,7 +97,7 @@ def test_export_is_wxr_12_with_videos_on_their_own_lines(site, tmp_path):
     path = tmp_path / "out.xml"
     out = io.StringIO()
     call_command("export_wordpress", str(path), stdout=out)
-    assert "Wrote 3 posts, 1 authors, 2 tags and 1 images" in out.getvalue()
+    assert "Wrote 3 posts, 1 authors, 2 tags, 1 images and 2 comments" in out.getvalue()
     parsed = wxr_parse(str(path))
     assert parsed.version == "1.2"
     essay = next(i for i in parsed.items if i.slug == "under-the-skin")
@@ -100,6 +115,10 @@ def test_export_is_wxr_12_with_videos_on_their_own_lines(site, tmp_path):
         "future",
     }
     assert parsed.authors["wren"].display_name == "Wren Writer"
+    ada, ben = essay.comments
+    assert (ada.author, ada.approved, ada.parent) == ("Ada", "1", "0")
+    assert (ben.author, ben.parent) == ("Ben", ada.comment_id)
+    assert "<em>point</em>" in ada.content
 
 
 def test_round_trip_into_an_empty_closer_loses_nothing_the_format_carries(

@@ -69,16 +69,41 @@ def item(
             f"<wp:postmeta><wp:meta_key>{cdata(key)}</wp:meta_key>"
             f"<wp:meta_value>{cdata(value)}</wp:meta_value></wp:postmeta>"
         )
-    for n, (approved, comment_type) in enumerate(comments, start=1):
-        parts.append(
-            f"<wp:comment><wp:comment_id>{n}</wp:comment_id>"
-            f"<wp:comment_author>{cdata('Reader')}</wp:comment_author>"
-            f"<wp:comment_content>{cdata('Nice')}</wp:comment_content>"
-            f"<wp:comment_approved>{cdata(approved)}</wp:comment_approved>"
-            f"<wp:comment_type>{cdata(comment_type)}</wp:comment_type></wp:comment>"
-        )
+    for n, spec in enumerate(comments, start=1):
+        parts.append(comment(**spec) if isinstance(spec, dict) else comment(
+            post_id * 100 + n, approved=spec[0], comment_type=spec[1]
+        ))  # fmt: skip
     parts.append("</item>")
     return "\n".join(parts)
+
+
+def comment(
+    comment_id,
+    content="Nice",
+    *,
+    author="Reader",
+    email="",
+    url="",
+    parent=0,
+    approved="1",
+    comment_type="",
+    date_gmt="2019-05-04 08:00:00",
+) -> str:
+    """Return one <wp:comment> (ids are the site's: unique across posts)."""
+    return (
+        f"<wp:comment><wp:comment_id>{comment_id}</wp:comment_id>"
+        f"<wp:comment_author>{cdata(author)}</wp:comment_author>"
+        f"<wp:comment_author_email>{cdata(email)}</wp:comment_author_email>"
+        f"<wp:comment_author_url>{cdata(url)}</wp:comment_author_url>"
+        "<wp:comment_author_IP><![CDATA[192.0.2.1]]></wp:comment_author_IP>"
+        f"<wp:comment_date>{cdata(date_gmt)}</wp:comment_date>"
+        f"<wp:comment_date_gmt>{cdata(date_gmt)}</wp:comment_date_gmt>"
+        f"<wp:comment_content>{cdata(content)}</wp:comment_content>"
+        f"<wp:comment_approved>{cdata(approved)}</wp:comment_approved>"
+        f"<wp:comment_type>{cdata(comment_type)}</wp:comment_type>"
+        f"<wp:comment_parent>{parent}</wp:comment_parent>"
+        "<wp:comment_user_id>0</wp:comment_user_id></wp:comment>"
+    )
 
 
 AUTHORS = """

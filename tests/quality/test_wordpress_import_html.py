@@ -29,6 +29,8 @@ def test_imported_posts_are_valid_html(client, validate_html, tmp_path):
         response = client.get(post.get_absolute_url())
         assert response.status_code == 200
         pages[post.slug] = response.content.decode()
+    # The imported comments (a thread with a quote and a link) are on the pages checked.
+    assert any("here is more</a>" in page for page in pages.values())
     errors = validate_html(pages, tmp_path)
     assert errors.pop("control: broken on purpose")
     problems = {page: found for page, found in errors.items() if found}

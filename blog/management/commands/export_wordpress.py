@@ -16,8 +16,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot write {options['output']}: {error}") from None
         self.stdout.write(
-            "Wrote {posts} posts, {authors} authors, {tags} tags and {images} images to ".format(
-                **counts
-            )
+            "Wrote {posts} posts, {authors} authors, {tags} tags, {images} images and {comments} "
+            "comments to ".format(**counts)
             + options["output"]
         )

@@ -11,7 +11,8 @@ from blog.importers.wxr import WXRError
 class Command(BaseCommand):
     help = (
         "Import a WordPress export (WXR 1.0–1.2): posts, authors, categories and tags, images "
-        "from --media-dir. Safe to run again: a second run updates what changed."
+        "from --media-dir, approved comments. Safe to run again: a second run updates what "
+        "changed and adds only new comments."
     )
 
     def add_arguments(self, parser):
