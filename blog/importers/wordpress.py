@@ -384,7 +384,10 @@ class _Importer:
                     for position, moment in enumerate(moments_in(post.body_html, videos))
                     if moment.video_key in by_key
                 ]
-            taggings += [TaggedPost(content_object=post, tag=tag) for tag in entry.tags]
+            taggings += [  # in WordPress's order, as an author's own tags are kept
+                TaggedPost(content_object=post, tag=tag, position=place)
+                for place, tag in enumerate(entry.tags)
+            ]
             revisions.append(
                 Revision(
                     post=post, created_by=None, **{n: getattr(post, n) for n in REVISED_FIELDS}
