@@ -303,11 +303,12 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        # The near-duplicate question names only tags this writer may see (blog.review).
+        form = type(form.__name__, (form,), {"tag_choices": review.tags_visible_to(request.user)})
+        # After the subclass above: its metaclass would bring the declared upload fields back.
         if not self._may_upload(request, obj):
             for name in UPLOAD_FIELDS:
                 form.base_fields.pop(name, None)
-        # The near-duplicate question names only tags this writer may see (blog.review).
-        form = type(form.__name__, (form,), {"tag_choices": review.tags_visible_to(request.user)})
         pending = review.pending_change_for(obj) if held_for_review(request, obj) else None
         if pending is None:
             return form

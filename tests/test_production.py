@@ -207,8 +207,11 @@ class TestGunicorn:
         for feature in ("autoplay", "fullscreen", "picture-in-picture", "encrypted-media"):
             assert allowed[feature].split() == [
                 "self",
+                '"https://archive.org"',
+                '"https://bandcamp.com"',
                 '"https://geo.dailymotion.com"',
                 '"https://player.vimeo.com"',
+                '"https://w.soundcloud.com"',
                 '"https://www.youtube-nocookie.com"',
             ]
         csp = dict(
@@ -216,8 +219,10 @@ class TestGunicorn:
             for part in response.getheader("Content-Security-Policy").split(";")
         )
         assert csp["script-src"] == "'self'" and csp["style-src"] == "'self'"
+        # Each provider's player origin, nothing else (PeerTube: only hosts the operator allows).
         assert csp["frame-src"] == (
-            "https://geo.dailymotion.com https://player.vimeo.com https://www.youtube-nocookie.com"
+            "https://archive.org https://bandcamp.com https://geo.dailymotion.com "
+            "https://player.vimeo.com https://w.soundcloud.com https://www.youtube-nocookie.com"
         )
         assert "unsafe" not in response.getheader("Content-Security-Policy")
 
