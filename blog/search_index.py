@@ -18,6 +18,7 @@ import html
 import re
 
 from django.apps import apps as live_apps
+from django.core.exceptions import FieldDoesNotExist
 from django.contrib.postgres.search import SearchVector
 from django.db import connections, router
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -74,13 +75,24 @@ def search_index_rebuild(*, apps=live_apps, using: str = "default") -> int:
     return len(ids)
 
 
+def _inline_through(Post):
+    """The through model of a post's inline videos, live or historical: migration 0007 runs
+    these functions with models that still have the old name."""
+    for name in ("inline_videos", "embedded_videos"):  # the name before blog 0015
+        try:
+            return Post._meta.get_field(name).remote_field.through
+        except FieldDoesNotExist:
+            continue
+    raise FieldDoesNotExist("Post has no inline videos relation")
+
+
 def _write_documents(post_ids, apps, using) -> None:
     """Write whole documents: three reads, one upsert (one FTS5 insert per row on SQLite)."""
     Post = apps.get_model("blog", "Post")
     TaggedPost = apps.get_model("blog", "TaggedPost")
     PostVideo = apps.get_model("blog", "PostVideo")
     SearchDocument = apps.get_model("blog", "SearchDocument")
-    embedded = Post._meta.get_field("embedded_videos").remote_field.through
+    embedded = _inline_through(Post)
     tags, videos = {}, {}
     for post_id, name in (
         TaggedPost.objects.using(using)
@@ -133,7 +145,7 @@ def _write_links(post_ids, apps, using, *, columns) -> None:
     tagged = apps.get_model("blog", "TaggedPost")._meta.db_table
     tag = apps.get_model("blog", "Tag")._meta.db_table
     attached = apps.get_model("blog", "PostVideo")._meta.db_table
-    embedded = Post._meta.get_field("embedded_videos").remote_field.through._meta.db_table
+    embedded = _inline_through(Post)._meta.db_table
     video = apps.get_model("videos", "Video")._meta.db_table
     document = apps.get_model("blog", "SearchDocument")._meta.db_table
     joined = "string_agg({}, ' ')" if connection.vendor == "postgresql" else "group_concat({}, ' ')"
@@ -228,8 +240,8 @@ def _video_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or (update_fields is not None and "title" not in update_fields):
         return
     Post = live_apps.get_model("blog", "Post")
-    post_ids = Post._base_manager.filter(embedded_videos=instance).values_list("pk", flat=True)
-    attached = Post._base_manager.filter(post_videos__video=instance).values_list("pk", flat=True)
+    post_ids = Post._base_manager.filter(inline_videos=instance).values_list("pk", flat=True)
+    attached = Post._base_manager.filter(video_attachments__video=instance).values_list("pk", flat=True)
     _write_links(sorted({*post_ids, *attached}), live_apps, _db(instance), columns=("videos",))
 
 
@@ -252,6 +264,6 @@ def connect_signals() -> None:
         _attachment_changed, sender=attached, dispatch_uid=f"{uid}_attached_deleted"
     )
     m2m_changed.connect(
-        _embedded_changed, sender=Post.embedded_videos.through, dispatch_uid=f"{uid}_embedded"
+        _embedded_changed, sender=Post.inline_videos.through, dispatch_uid=f"{uid}_embedded"
     )
     post_save.connect(_video_saved, sender=video, dispatch_uid=f"{uid}_video")
