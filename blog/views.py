@@ -310,6 +310,8 @@ def search(request):
             post_list=page.object_list,
             is_paginated=page.has_other_pages(),
             result_count=paginator.count,
+            # A word in most essays: only the newest RANKED_MATCHES were ranked and counted.
+            result_capped=getattr(paginator.object_list, "capped", False),
         )
     return render(request, "blog/search.html", context)
 

@@ -105,11 +105,17 @@ def test_the_index_is_valid_and_names_each_section_once_while_small(client, make
 def test_index_schema_rejects_what_crawlers_would(db):
     """The vendored index schema is not a rubber stamp either."""
     ns = b'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
-    good = b"<sitemapindex " + ns + b"><sitemap><loc>http://example.com/s.xml</loc></sitemap></sitemapindex>"
+    good = (
+        b"<sitemapindex "
+        + ns
+        + b"><sitemap><loc>http://example.com/s.xml</loc></sitemap></sitemapindex>"
+    )
     assert INDEX_SCHEMA.validate(etree.fromstring(good))
     for bad in (
         b"<sitemapindex " + ns + b"></sitemapindex>",
-        b"<sitemapindex " + ns + b"><sitemap><lastmod>2025-01-01</lastmod></sitemap></sitemapindex>",
+        b"<sitemapindex "
+        + ns
+        + b"><sitemap><lastmod>2025-01-01</lastmod></sitemap></sitemapindex>",
         b"<sitemapindex " + ns + b"><url><loc>http://example.com/s.xml</loc></url></sitemapindex>",
         b"<sitemapindex " + ns + b"><sitemap><loc>http://example.com/s.xml</loc>"
         b"<lastmod>yesterday</lastmod></sitemap></sitemapindex>",
@@ -205,8 +211,15 @@ def test_query_count_of_every_sitemap_page(
     client, make_post, small_pages, size, django_assert_num_queries
 ):
     for n in range(size):
-        post = make_post(title=f"Essay {n}", tags=[f"t{n}", "common"], body=f"https://youtu.be/inl{n:08d}")
-        attached = Video.objects.create(url=f"https://youtu.be/att{n:08d}", provider="youtube", video_id=f"att{n:08d}", thumbnail="a.jpg")
+        post = make_post(
+            title=f"Essay {n}", tags=[f"t{n}", "common"], body=f"https://youtu.be/inl{n:08d}"
+        )
+        attached = Video.objects.create(
+            url=f"https://youtu.be/att{n:08d}",
+            provider="youtube",
+            video_id=f"att{n:08d}",
+            thumbnail="a.jpg",
+        )
         PostVideo.objects.create(post=post, video=attached)
     Video.objects.update(thumbnail="p.jpg")
     for address, expected in SITEMAP_PAGES.items():
