@@ -200,7 +200,7 @@ def video_sitemap_paginator() -> Paginator:
     posts carry only the columns an entry reads, never their bodies.
     """
     listable = Video.objects.exclude(health__in=FLAGGED).exclude(thumbnail="")
-    inline = Post.embedded_videos.through.objects.filter(post=OuterRef("pk"), video__in=listable)
+    inline = Post.inline_videos.through.objects.filter(post=OuterRef("pk"), video__in=listable)
     attached = PostVideo.objects.filter(post=OuterRef("pk"), video__in=listable)
     posts = (
         Post.objects.published()
@@ -220,9 +220,9 @@ def video_sitemap_entries(page=1) -> list[dict]:
         video_sitemap_paginator()
         .page(page)
         .object_list.prefetch_related(
-            Prefetch("embedded_videos", queryset=Video.objects.exclude(health__in=FLAGGED)),
+            Prefetch("inline_videos", queryset=Video.objects.exclude(health__in=FLAGGED)),
             Prefetch(
-                "post_videos",
+                "video_attachments",
                 queryset=PostVideo.objects.select_related("video").exclude(
                     video__health__in=FLAGGED
                 ),
