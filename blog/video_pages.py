@@ -4,7 +4,9 @@ They belong to the essays, not to ``videos``: a video has a page here only while
 post shows it, and the page lists those posts. ``videos`` knows nothing about posts.
 """
 
+from django.core.paginator import InvalidPage
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -95,10 +97,14 @@ def cited_moments_of(video) -> list[dict]:
 
 @require_safe
 def video_sitemap(request):
-    """A video sitemap: each published post with the videos it shows."""
+    """A video sitemap, a page at a time (?p=2): each published post with the videos it shows."""
+    try:
+        entries = video_sitemap_entries(request.GET.get("p") or 1)
+    except InvalidPage as error:
+        raise Http404(str(error)) from error
     return render(
         request,
         "blog/video_sitemap.xml",
-        {"entries": video_sitemap_entries()},
+        {"entries": entries},
         content_type="application/xml; charset=utf-8",
     )

@@ -15,6 +15,7 @@ from blog import search as post_search
 from blog import seo
 from blog.models import SERIES_ORDER, AuthorProfile, Post, Series, Tag
 from blog.periods import MonthOf
+from blog.sitemaps import sitemap_index_entries
 from blog.tag_selection import TagSelection
 
 RELATED_POSTS = 3
@@ -309,19 +310,32 @@ def search(request):
             post_list=page.object_list,
             is_paginated=page.has_other_pages(),
             result_count=paginator.count,
+            # A word in most essays: only the newest RANKED_MATCHES were ranked and counted.
+            result_capped=getattr(paginator.object_list, "capped", False),
         )
     return render(request, "blog/search.html", context)
 
 
 @require_safe
+def sitemap_index(request):
+    """The sitemap index: the address of every page of every sitemap, the video sitemap's too."""
+    return render(
+        request,
+        "blog/sitemap_index.xml",
+        {"sitemaps": sitemap_index_entries()},
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+@require_safe
 def robots_txt(request):
-    """Tell crawlers where the sitemaps are and keep them out of the admin."""
-    sitemaps = [seo.absolute_url(reverse(name)) for name in ("blog:sitemap", "videos:sitemap")]
+    """Tell crawlers where the sitemap index is and keep them out of the admin."""
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
         "",
-        *(f"Sitemap: {url}" for url in sitemaps),
+        # The index names every sitemap page, the video sitemap's included.
+        f"Sitemap: {seo.absolute_url(reverse('blog:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -44,8 +44,9 @@ def test_the_first_page_of_every_list_answers(client, site, url):
 
 
 @pytest.mark.parametrize("page", ["²", "³", "abc", "-1", "0", "99", "9" * 30])
-def test_odd_sitemap_pages_are_404(client, site, page):
-    assert client.get("/sitemap.xml", {"p": page}).status_code == 404
+@pytest.mark.parametrize("url", ["/sitemap-posts.xml", "/sitemap-tags.xml", "/videos/sitemap.xml"])
+def test_odd_sitemap_pages_are_404(client, site, url, page):
+    assert client.get(url, {"p": page}).status_code == 404
 
 
 @pytest.mark.parametrize("page", ["²", "³", "¹", "abc"])
@@ -102,7 +103,8 @@ def test_a_nul_byte_in_a_reader_path_is_a_404(client, site, url):
         ("/?page=%00", 404),
         ("/2025/?page=%00", 404),
         ("/tags/effects/?page=%00", 404),
-        ("/sitemap.xml?p=%00", 404),
+        ("/sitemap-posts.xml?p=%00", 404),
+        ("/videos/sitemap.xml?p=%00", 404),
         ("/search/?q=%00", 200),
         ("/search/?q=a%00b", 200),
         ("/feed/?x=%00", 200),

@@ -58,9 +58,17 @@ PAGES = {
     "atom feed": ("/feed/atom/", 8, [IMAGE, INLINE, ATTACHED]),
     # + the tag by slug
     "tag feed": ("/tags/common/feed/", 9, [IMAGE, INLINE, ATTACHED]),
-    # + the series with published parts (and their index) in one list
-    "sitemap": ("/sitemap.xml", 10, ["/posts/essay-0/", TAG, "/series/the-series/"]),
-    "video sitemap": ("/videos/sitemap.xml", 4, []),
+    # The sitemap index: version, the counts of posts and tags, the series with published
+    # parts, whether there is an essay (archives, authors), the video sitemap's count
+    "sitemap": ("/sitemap.xml", 7, ["/sitemap-posts.xml", "/sitemap-series.xml"]),
+    # version, count, the page (only the columns an entry shows)
+    "sitemap posts": ("/sitemap-posts.xml", 3, ["/posts/essay-0/"]),
+    "sitemap tags": ("/sitemap-tags.xml", 3, [TAG]),
+    # version, the series with published parts (and their index) in one list
+    "sitemap series": ("/sitemap-series.xml", 2, ["/series/the-series/"]),
+    # version, count of the essays with a video that has a poster: none has one here (the
+    # full page, with its two prefetches, is pinned in tests/blog/test_sitemaps.py)
+    "video sitemap": ("/videos/sitemap.xml", 2, []),
     "videos index": ("/videos/", 5, [ATTACHED]),
     # + the moments published essays cite
     "video page": ("{video}", 6, [ATTACHED, "/posts/essay-0/"]),

@@ -176,3 +176,24 @@ def test_search_matches_only_what_readers_can_see(client, make_post):
         assert "An essay" not in html, hidden
     assert "An essay" in client.get("/search/", {"q": "visible"}).content.decode()
     assert "An essay" in client.get("/search/", {"q": "clicky"}).content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the ranking window is SQLite's")
+def test_a_word_in_most_essays_ranks_only_the_newest_matches(client, make_post, draft, monkeypatch):
+    """Bounded work for a broad word: the newest RANKED_MATCHES published matches, and "more"."""
+    from blog import search
+
+    monkeypatch.setattr(search, "RANKED_MATCHES", 3)
+    posts = [make_post(title=f"Essay {n}", body="The camera moves.") for n in range(5)]
+    draft.body = "The camera hides."
+    draft.save()  # the newest match of all, never counted or shown
+    response = client.get("/search/", {"q": "camera"})
+    html = response.content.decode()
+    assert "More than 3 essays match “camera”: the newest 3 are ranked here" in html
+    shown = {post.title for post in response.context["post_list"]}
+    assert shown == {post.title for post in posts[2:]}
+    assert client.get("/search/", {"q": "camera", "page": "2"}).status_code == 404
+    # Fewer matches than the window: counted exactly, as before.
+    monkeypatch.setattr(search, "RANKED_MATCHES", 10)
+    html = client.get("/search/", {"q": "camera moves"}).content.decode()
+    assert "5 essays match “camera moves”." in html and "More than" not in html

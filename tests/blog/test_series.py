@@ -205,6 +205,7 @@ def test_a_series_of_drafts_and_scheduled_parts_is_a_404_everywhere(client, seri
     index = text(client.get("/series/"))
     assert "Romanek" not in index and "No series yet." in index
     assert "romaneks-90s" not in text(client.get("/sitemap.xml"))
+    assert "romaneks-90s" not in text(client.get("/sitemap-series.xml"))
 
 
 def test_an_empty_series_is_a_404_too(client, series):
@@ -352,7 +353,8 @@ def test_the_series_page_advertises_its_feeds(client, series, parts):
 
 def test_the_sitemap_lists_series_with_published_parts_and_the_index(client, series, parts):
     Series.objects.create(title="Empty one")
-    xml = text(client.get("/sitemap.xml"))
+    assert "/sitemap-series.xml" in text(client.get("/sitemap.xml"))
+    xml = text(client.get("/sitemap-series.xml"))
     assert "http://127.0.0.1:8000/series/romaneks-90s/" in xml
     assert "http://127.0.0.1:8000/series/</loc>" in xml
     assert "empty-one" not in xml
