@@ -181,7 +181,9 @@ def card_video_prefetches() -> list:
     """Return the prefetches a card needs to find the poster that stands in for its essay."""
     return [
         models.Prefetch(
-            "video_attachments", queryset=PostVideo.objects.select_related("video"), to_attr="card_links"
+            "video_attachments",
+            queryset=PostVideo.objects.select_related("video"),
+            to_attr="card_links",
         ),
         models.Prefetch(
             "inline_videos", queryset=Video.objects.order_by("pk"), to_attr="card_inline"
@@ -721,7 +723,9 @@ class CitedMoment(models.Model):
 
 class PostVideo(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="video_attachments")
-    video = models.ForeignKey("videos.Video", on_delete=models.PROTECT, related_name="post_attachments")
+    video = models.ForeignKey(
+        "videos.Video", on_delete=models.PROTECT, related_name="post_attachments"
+    )
     position = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     caption = models.CharField(max_length=500, blank=True)
     start_seconds = models.PositiveIntegerField(

@@ -18,8 +18,8 @@ import html
 import re
 
 from django.apps import apps as live_apps
-from django.core.exceptions import FieldDoesNotExist
 from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, router
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
@@ -241,7 +241,9 @@ def _video_saved(sender, instance, raw=False, update_fields=None, **kwargs):
         return
     Post = live_apps.get_model("blog", "Post")
     post_ids = Post._base_manager.filter(inline_videos=instance).values_list("pk", flat=True)
-    attached = Post._base_manager.filter(video_attachments__video=instance).values_list("pk", flat=True)
+    attached = Post._base_manager.filter(video_attachments__video=instance).values_list(
+        "pk", flat=True
+    )
     _write_links(sorted({*post_ids, *attached}), live_apps, _db(instance), columns=("videos",))
 
 

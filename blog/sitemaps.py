@@ -199,7 +199,7 @@ def video_sitemap_paginator() -> Paginator:
     A listable video is not flagged and has our own poster (the thumbnail is required); the
     posts carry only the columns an entry reads, never their bodies.
     """
-    listable = Video.objects.exclude(health__in=FLAGGED).exclude(thumbnail="")
+    listable = Video.objects.exclude(health__in=FLAGGED).exclude(poster_file="")
     inline = Post.inline_videos.through.objects.filter(post=OuterRef("pk"), video__in=listable)
     attached = PostVideo.objects.filter(post=OuterRef("pk"), video__in=listable)
     posts = (

@@ -28,7 +28,9 @@ def _with_essays(videos):
 
 def _list_essays(video):
     """Set video.discussed_in: the prefetched essays showing it, each once, newest first."""
-    posts = {post.pk: post for post in video.published_inline_posts + video.published_attached_posts}
+    posts = {
+        post.pk: post for post in video.published_inline_posts + video.published_attached_posts
+    }
     video.discussed_in = sorted(posts.values(), key=lambda post: post.published_at, reverse=True)
     return video
 

@@ -158,11 +158,11 @@ def test_the_video_sitemap_is_paged_and_named_by_the_index(client, make_post, dr
     posts = []
     for n in range(3):
         post = make_post(title=f"Essay {n}", body=f"https://youtu.be/inl{n:08d}")
-        Video.objects.filter(video_id=f"inl{n:08d}").update(title=f"Video {n}", thumbnail="p.jpg")
+        Video.objects.filter(video_id=f"inl{n:08d}").update(title=f"Video {n}", poster_file="p.jpg")
         posts.append(post)
     draft.body = "https://youtu.be/secret00000"
     draft.save()
-    Video.objects.filter(video_id="secret00000").update(thumbnail="p.jpg")
+    Video.objects.filter(video_id="secret00000").update(poster_file="p.jpg")
     make_post(title="No poster", body="https://youtu.be/noposter000")
     cache.clear()
     addresses = index(client)
@@ -218,10 +218,10 @@ def test_query_count_of_every_sitemap_page(
             url=f"https://youtu.be/att{n:08d}",
             provider="youtube",
             video_id=f"att{n:08d}",
-            thumbnail="a.jpg",
+            poster_file="a.jpg",
         )
         PostVideo.objects.create(post=post, video=attached)
-    Video.objects.update(thumbnail="p.jpg")
+    Video.objects.update(poster_file="p.jpg")
     for address, expected in SITEMAP_PAGES.items():
         cache.clear()
         with django_assert_num_queries(expected, info=address):
