@@ -38,12 +38,14 @@
     spacer.style.height = figure.getBoundingClientRect().height + "px";
     figure.parentNode.insertBefore(spacer, figure);
 
-    var title = figure.querySelector(".video-player");
+    // player.js asks before it swaps the facade for the player: either may be there.
+    var titled = figure.querySelector(".video-facade[data-title], .video-player[title]");
+    var title = titled && (titled.getAttribute("data-title") || titled.title);
     var bar = document.createElement("div");
     bar.className = "video-dock-bar";
     var label = document.createElement("span");
     label.className = "video-dock-title";
-    label.textContent = (title && title.title) || "Video";
+    label.textContent = title || "Video";
     var close = document.createElement("button");
     close.type = "button";
     close.className = "video-dock-close";

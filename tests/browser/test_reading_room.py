@@ -53,6 +53,7 @@ class TestTableOfContents:
 class TestDockingPlayer:
     def follow_far_timecode(self, page, live_server, make_post):
         post = make_post(body=LONG_ESSAY)
+        post.embedded_videos.update(title="Virtual Insanity")
         page.goto(live_server.url + post.get_absolute_url())
         fake_player(page, "https://www.youtube-nocookie.com/**")
         link = page.locator(".post-body a.timecode", has_text="1:23")
@@ -72,6 +73,7 @@ class TestDockingPlayer:
         assert "start=83" in frame.get_attribute("src")
         box = page.locator("figure.is-docked").bounding_box()
         assert box["width"] < 400 and box["x"] > 600  # a small player in the corner
+        assert page.locator(".video-dock-title").text_content() == "Virtual Insanity"
         # A second timecode seeks the docked player: still one player, still docked.
         page.locator(".post-body a.timecode", has_text="2:05").click()
         assert docked(page) and page.locator("iframe").count() == 1
