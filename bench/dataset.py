@@ -275,7 +275,7 @@ def generate(essays: int, tags: int, seed: int = 10) -> dict:
     with transaction.atomic():
         posts = Post.objects.bulk_create(posts, batch_size=500)
         videos = Video.objects.bulk_create(videos, batch_size=1000)
-        embedded = Post.embedded_videos.through
+        embedded = Post.inline_videos.through
         embedded.objects.bulk_create(
             (embedded(post_id=post.pk, video_id=video.pk) for post, video in _pairs(posts, videos)),
             batch_size=2000,

@@ -92,11 +92,11 @@ def main():
         status=Post.Status.PUBLISHED,
         published_at=timezone.now(),
     )
-    for video in post.embedded_videos.all():
+    for video in post.inline_videos.all():
         video.title = f"Video {video.video_id}"
         video_set_poster(video=video, picture=poster)
         video.save()
-    videos = list(post.embedded_videos.all())
+    videos = list(post.inline_videos.all())
     html = expand_placeholders(post.body_html, videos)
     facade_bytes = (len(html) - len(post.body_html)) / len(videos)
     print(

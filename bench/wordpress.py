@@ -99,7 +99,7 @@ def main():
     start, cpu = time.perf_counter(), time.process_time()
     call_command("import_wordpress", str(path), verbosity=0)
     first, first_cpu = time.perf_counter() - start, time.process_time() - cpu
-    videos = sum(post.embedded_videos.count() for post in Post.objects.all()[:100])
+    videos = sum(post.inline_videos.count() for post in Post.objects.all()[:100])
     print(
         f"First import: {first:.1f} s ({posts / first:.0f} posts/s, {first_cpu:.1f} s of CPU); "
         f"{videos} videos in 100 posts"

@@ -384,7 +384,7 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
         if post.body_format == Post.BodyFormat.MARKDOWN:
             for warning in body_video_line_warnings(form.cleaned_data.get("body", "")):
                 messages.warning(request, warning)
-        videos = {*post.embedded_videos.all(), *post.videos.all()}
+        videos = {*post.inline_videos.all(), *post.attached_videos.all()}
         already_waiting = {video.pk for video in videos if video.metadata_pending}
         # Only enqueue: the fetch runs in the task worker after this transaction commits.
         # Said once: a save while a fetch is already waiting repeats nothing.

@@ -260,7 +260,7 @@ def provider_note(post) -> dict:
     """
     if post is None:
         return {}
-    videos = {*post.embedded_videos.all(), *post.videos.all()}
+    videos = {*post.inline_videos.all(), *post.attached_videos.all()}
     failed = sorted({video.provider_label for video in videos if video.fetch_failed})
     if failed:
         names = " and ".join(failed)
@@ -286,7 +286,7 @@ def provider_note(post) -> dict:
 def retry_videos(request, model_admin, object_id):
     """Ask the providers again for a post's videos, in the background."""
     post = _post_for_writer(request, model_admin, object_id)
-    videos = {*post.embedded_videos.all(), *post.videos.all()}
+    videos = {*post.inline_videos.all(), *post.attached_videos.all()}
     queued = videos_enqueue_metadata(videos=videos, again=True)
     if queued:
         messages.info(request, "Trying again in the background.")

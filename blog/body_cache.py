@@ -42,10 +42,10 @@ def body_expand(*, post, mode: str = "page") -> str:
 
 def _expanded(post, mode: str) -> str:
     # body_html was sanitized on save; placeholders are expanded from trusted templates.
-    attached = post.post_videos.all()
+    attached = post.video_attachments.all()
     html = expand_placeholders(
         post.body_html,
-        post.embedded_videos.all(),
+        post.inline_videos.all(),
         mode=mode,
         fallback=attached[0].video if attached else None,
     )

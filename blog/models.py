@@ -181,10 +181,10 @@ def card_video_prefetches() -> list:
     """Return the prefetches a card needs to find the poster that stands in for its essay."""
     return [
         models.Prefetch(
-            "post_videos", queryset=PostVideo.objects.select_related("video"), to_attr="card_links"
+            "video_attachments", queryset=PostVideo.objects.select_related("video"), to_attr="card_links"
         ),
         models.Prefetch(
-            "embedded_videos", queryset=Video.objects.order_by("pk"), to_attr="card_inline"
+            "inline_videos", queryset=Video.objects.order_by("pk"), to_attr="card_inline"
         ),
     ]
 
@@ -221,9 +221,9 @@ class PostQuerySet(models.QuerySet):
         # The byline is the author's profile (never the login name): joined, not one per post.
         return self.select_related("author__profile", "featured_image").prefetch_related(
             "tags",
-            models.Prefetch("embedded_videos", queryset=Video.objects.prefetch_related("chapters")),
+            models.Prefetch("inline_videos", queryset=Video.objects.prefetch_related("chapters")),
             models.Prefetch(
-                "post_videos",
+                "video_attachments",
                 queryset=PostVideo.objects.select_related("video").prefetch_related(
                     "video__chapters"
                 ),
@@ -247,7 +247,7 @@ class PostQuerySet(models.QuerySet):
         # still one row; an OR over two outer joins made SQLite join every video to both
         # tables (0.3 s per query at 20,000 videos).
         posts = self.values("pk")
-        inline = Post.embedded_videos.through.objects.filter(post__in=posts).values("video_id")
+        inline = Post.inline_videos.through.objects.filter(post__in=posts).values("video_id")
         attached = PostVideo.objects.filter(post__in=posts).values("video_id")
         return Video.objects.filter(models.Q(pk__in=inline) | models.Q(pk__in=attached))
 
@@ -393,12 +393,12 @@ class Post(models.Model):
             "last part. Readers see the parts numbered from 1, counting only published ones."
         ),
     )
-    videos = models.ManyToManyField(
+    attached_videos = models.ManyToManyField(
         "videos.Video", through="blog.PostVideo", related_name="attached_posts", blank=True
     )
-    embedded_videos = models.ManyToManyField(
+    inline_videos = models.ManyToManyField(
         "videos.Video",
-        related_name="embedding_posts",
+        related_name="inline_posts",
         blank=True,
         editable=False,
         help_text="Videos placed inside the body; kept in step with the body on save.",
@@ -430,8 +430,8 @@ class Post(models.Model):
 
     def shown_videos(self) -> list:
         """Return the videos this post shows, inline first, each once (uses prefetches)."""
-        videos = {video.pk: video for video in self.embedded_videos.all()}
-        for link in self.post_videos.all():
+        videos = {video.pk: video for video in self.inline_videos.all()}
+        for link in self.video_attachments.all():
             videos.setdefault(link.video.pk, link.video)
         return list(videos.values())
 
@@ -482,8 +482,8 @@ class Post(models.Model):
     @property
     def attached_not_inline(self) -> list:
         """Return the attached videos that the body does not already show (from the prefetch)."""
-        inline = {video.pk for video in self.embedded_videos.all()}
-        return [link for link in self.post_videos.all() if link.video_id not in inline]
+        inline = {video.pk for video in self.inline_videos.all()}
+        return [link for link in self.video_attachments.all() if link.video_id not in inline]
 
     @property
     def cover_video(self):
@@ -495,8 +495,8 @@ class Post(models.Model):
         if hasattr(self, "card_links"):
             candidates = [link.video for link in self.card_links] + self.card_inline
         else:
-            candidates = [link.video for link in self.post_videos.all()] + sorted(
-                self.embedded_videos.all(), key=lambda video: video.pk
+            candidates = [link.video for link in self.video_attachments.all()] + sorted(
+                self.inline_videos.all(), key=lambda video: video.pk
             )
         return next((video for video in candidates if video.poster), None)
 
@@ -522,7 +522,7 @@ class Post(models.Model):
         """Keep the row consistent: a slug, a publish date, and the body rendered from its text.
 
         The videos the body embeds are kept in step here too: the rendered body holds only
-        placeholders, which the page fills from ``embedded_videos``, so the two are one fact.
+        placeholders, which the page fills from ``inline_videos``, so the two are one fact.
         History (revisions, old slugs' redirects) is not this method's business: writers call
         ``blog.services.post_save`` or ``post_record_history`` for it.
         """
@@ -543,7 +543,7 @@ class Post(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             if rendered is not None:
-                self._sync_embedded_videos(rendered.video_urls)
+                self._sync_inline_videos(rendered.video_urls)
                 self._sync_cited_moments()
 
     def _unique_slug(self) -> str:
@@ -553,8 +553,8 @@ class Post(models.Model):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
-    def _sync_embedded_videos(self, urls):
-        self.embedded_videos.set([video_get_or_create_from_url(url=url)[0] for url in urls])
+    def _sync_inline_videos(self, urls):
+        self.inline_videos.set([video_get_or_create_from_url(url=url)[0] for url in urls])
 
     def shot_list(self) -> list:
         """Return the moments the body cites, with their videos (no query if it cites none)."""
@@ -568,8 +568,8 @@ class Post(models.Model):
 
     def _sync_cited_moments(self):
         """Store the timecodes and clips the body cites, so pages need not re-parse bodies."""
-        videos = list(self.embedded_videos.all())
-        attached = self.post_videos.select_related("video").first()
+        videos = list(self.inline_videos.all())
+        attached = self.video_attachments.select_related("video").first()
         fallback = attached.video if attached else None
         by_key = {video.key: video for video in [*videos, *filter(None, [fallback])]}
         found = moments_in(self.body_html, videos, fallback=fallback)
@@ -715,8 +715,8 @@ class CitedMoment(models.Model):
 
 
 class PostVideo(models.Model):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_videos")
-    video = models.ForeignKey("videos.Video", on_delete=models.PROTECT, related_name="post_links")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="video_attachments")
+    video = models.ForeignKey("videos.Video", on_delete=models.PROTECT, related_name="post_attachments")
     position = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     caption = models.CharField(max_length=500, blank=True)
     start_seconds = models.PositiveIntegerField(

@@ -305,7 +305,7 @@ def connect_signals() -> None:
     for model in WATCHED_MODELS:
         watch_model(model)
     # Tag and video links written by .set()/.add() bypass post_save (bulk_create).
-    for through in (Post.tags.through, Post.videos.through, Post.embedded_videos.through):
+    for through in (Post.tags.through, Post.attached_videos.through, Post.inline_videos.through):
         m2m_changed.connect(
             _on_m2m_changed, sender=through, dispatch_uid=f"closer-page-cache-m2m-{through}"
         )

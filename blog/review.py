@@ -50,9 +50,9 @@ def videos_visible_to(user):
         return Video.objects.all()
     published = Post.objects.published()
     shown = Video.objects.filter(
-        Q(embedding_posts__in=published)
+        Q(inline_posts__in=published)
         | Q(attached_posts__in=published)
-        | Q(embedding_posts__author=user)
+        | Q(inline_posts__author=user)
         | Q(attached_posts__author=user)
     ).values("pk")
     return Video.objects.filter(pk__in=shown)

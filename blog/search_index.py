@@ -80,7 +80,7 @@ def _write_documents(post_ids, apps, using) -> None:
     TaggedPost = apps.get_model("blog", "TaggedPost")
     PostVideo = apps.get_model("blog", "PostVideo")
     SearchDocument = apps.get_model("blog", "SearchDocument")
-    embedded = Post._meta.get_field("embedded_videos").remote_field.through
+    embedded = Post._meta.get_field("inline_videos").remote_field.through
     tags, videos = {}, {}
     for post_id, name in (
         TaggedPost.objects.using(using)
@@ -133,7 +133,7 @@ def _write_links(post_ids, apps, using, *, columns) -> None:
     tagged = apps.get_model("blog", "TaggedPost")._meta.db_table
     tag = apps.get_model("blog", "Tag")._meta.db_table
     attached = apps.get_model("blog", "PostVideo")._meta.db_table
-    embedded = Post._meta.get_field("embedded_videos").remote_field.through._meta.db_table
+    embedded = Post._meta.get_field("inline_videos").remote_field.through._meta.db_table
     video = apps.get_model("videos", "Video")._meta.db_table
     document = apps.get_model("blog", "SearchDocument")._meta.db_table
     joined = "string_agg({}, ' ')" if connection.vendor == "postgresql" else "group_concat({}, ' ')"
@@ -228,8 +228,8 @@ def _video_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or (update_fields is not None and "title" not in update_fields):
         return
     Post = live_apps.get_model("blog", "Post")
-    post_ids = Post._base_manager.filter(embedded_videos=instance).values_list("pk", flat=True)
-    attached = Post._base_manager.filter(post_videos__video=instance).values_list("pk", flat=True)
+    post_ids = Post._base_manager.filter(inline_videos=instance).values_list("pk", flat=True)
+    attached = Post._base_manager.filter(video_attachments__video=instance).values_list("pk", flat=True)
     _write_links(sorted({*post_ids, *attached}), live_apps, _db(instance), columns=("videos",))
 
 
@@ -252,6 +252,6 @@ def connect_signals() -> None:
         _attachment_changed, sender=attached, dispatch_uid=f"{uid}_attached_deleted"
     )
     m2m_changed.connect(
-        _embedded_changed, sender=Post.embedded_videos.through, dispatch_uid=f"{uid}_embedded"
+        _embedded_changed, sender=Post.inline_videos.through, dispatch_uid=f"{uid}_embedded"
     )
     post_save.connect(_video_saved, sender=video, dispatch_uid=f"{uid}_video")

@@ -50,9 +50,9 @@ def featured_image_url(post) -> str:
     return absolute_url(image.file.url) if image and image.file else ""
 
 
-def video_thumbnail_url(video) -> str:
+def video_poster_url(video) -> str:
     """Return our own copy of the poster, else the provider's (crawlers fetch it, not readers)."""
-    return video.poster_absolute_url or video.remote_thumbnail_url or video.ref.poster_url or ""
+    return video.poster_absolute_url or video.remote_poster_url or video.ref.poster_url or ""
 
 
 def video_object(video, fallback_date=None) -> dict:
@@ -65,7 +65,7 @@ def video_object(video, fallback_date=None) -> dict:
     }
     if video.embed_url:  # none yet for a Bandcamp track whose player id is not fetched
         data["embedUrl"] = video.embed_url
-    if thumbnail := video_thumbnail_url(video):
+    if thumbnail := video_poster_url(video):
         data["thumbnailUrl"] = thumbnail
     upload_date = video.upload_date or fallback_date
     if upload_date:

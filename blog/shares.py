@@ -102,9 +102,9 @@ def _apply_pending_change(post: Post, change: PendingChange) -> None:
         tags_by_name.get(name.casefold()) or Tag(name=name, slug=tag_slug_base(name))
         for name in change.tag_names
     ]
-    post._prefetched_objects_cache["embedded_videos"] = videos
+    post._prefetched_objects_cache["inline_videos"] = videos
     post._prefetched_objects_cache["tags"] = tags
-    attached = post.post_videos.all()
+    attached = post.video_attachments.all()
     fallback = attached[0].video if attached else None
     by_key = {video.key: video for video in [*videos, *filter(None, [fallback])]}
     post._shot_list = [

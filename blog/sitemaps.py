@@ -153,9 +153,9 @@ def video_sitemap_entries() -> list[dict]:
     posts = (
         Post.objects.published()
         .prefetch_related(
-            Prefetch("embedded_videos", queryset=Video.objects.exclude(health__in=FLAGGED)),
+            Prefetch("inline_videos", queryset=Video.objects.exclude(health__in=FLAGGED)),
             Prefetch(
-                "post_videos",
+                "video_attachments",
                 queryset=PostVideo.objects.select_related("video").exclude(
                     video__health__in=FLAGGED
                 ),

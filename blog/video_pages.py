@@ -19,14 +19,14 @@ def _with_essays(videos):
     # A video page lists essays by title and date: no need to load their bodies.
     essays = Post.objects.published().only("title", "slug", "published_at")
     return videos.prefetch_related(
-        Prefetch("embedding_posts", queryset=essays, to_attr="inline_posts"),
-        Prefetch("attached_posts", queryset=essays, to_attr="attaching_posts"),
+        Prefetch("inline_posts", queryset=essays, to_attr="published_inline_posts"),
+        Prefetch("attached_posts", queryset=essays, to_attr="published_attached_posts"),
     )
 
 
 def _list_essays(video):
     """Set video.discussed_in: the prefetched essays showing it, each once, newest first."""
-    posts = {post.pk: post for post in video.inline_posts + video.attaching_posts}
+    posts = {post.pk: post for post in video.published_inline_posts + video.published_attached_posts}
     video.discussed_in = sorted(posts.values(), key=lambda post: post.published_at, reverse=True)
     return video
 

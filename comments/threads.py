@@ -40,7 +40,7 @@ def count_of(threads: list[Thread]) -> int:
 
 def timecode_video(post):
     """Return the video a comment's [1:23] points at: the essay's first (from prefetches)."""
-    inline = {video.key: video for video in post.embedded_videos.all()}
+    inline = {video.key: video for video in post.inline_videos.all()}
     for key in keys_in(post.body_html):
         if key in inline:
             return inline[key]

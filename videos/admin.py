@@ -60,18 +60,18 @@ class PosterFormField(PictureFormField):
 class VideoAdminForm(forms.ModelForm):
     # No Meta: the admin builds the fields (VideoAdmin.formfield_overrides reads scheme-less
     # URLs as https) and only adds this class's checks.
-    thumbnail = PosterFormField(
+    poster_file = PosterFormField(
         label="Poster",
         required=False,
         widget=AdminFileWidget,
         help_text="JPEG, PNG or WebP. Replaces the provider's; clear it to fetch theirs again.",
     )
 
-    def clean_thumbnail(self):
+    def clean_poster_file(self):
         """Keep the clean poster of a new upload (the field already checked it) for save_model."""
-        upload = self.cleaned_data.get("thumbnail")
+        upload = self.cleaned_data.get("poster_file")
         self.poster = None
-        if upload and "thumbnail" in self.changed_data and hasattr(upload, "read"):
+        if upload and "poster_file" in self.changed_data and hasattr(upload, "read"):
             self.poster = poster_clean(upload)
         return upload
 
@@ -102,7 +102,7 @@ class VideoAdmin(admin.ModelAdmin):
         "private_hash",
         "playlist_id",
         "source_url",
-        "remote_thumbnail_url",
+        "remote_poster_url",
         "metadata_fetched_at",
         "metadata_error",
         "metadata_next_try",
@@ -118,7 +118,7 @@ class VideoAdmin(admin.ModelAdmin):
         (None, {"fields": ["url", "provider", "video_id", "title", "description"]}),
         ("Credits", {"fields": ["artist", "director", "year", "author_name", "upload_date"]}),
         ("Accessibility", {"fields": ["transcript_url"]}),
-        ("Poster", {"fields": ["poster_preview", "thumbnail"]}),
+        ("Poster", {"fields": ["poster_preview", "poster_file"]}),
         (
             "From the provider",
             {
@@ -126,7 +126,7 @@ class VideoAdmin(admin.ModelAdmin):
                     "duration_seconds",
                     "width",
                     "height",
-                    "remote_thumbnail_url",
+                    "remote_poster_url",
                     "metadata_fetched_at",
                     "metadata_error",
                     "metadata_next_try",
@@ -238,7 +238,7 @@ class VideoAdmin(admin.ModelAdmin):
         if poster:
             # Store our re-encoded copies, never the uploaded file itself.
             video_set_poster(video=obj, picture=poster, source_url="")
-        elif "thumbnail" in form.changed_data and not obj.thumbnail:
+        elif "poster_file" in form.changed_data and not obj.poster_file:
             # Cleared: drop our copies too; the next refresh fetches the provider's again.
             poster_delete(renditions=obj.poster_renditions)
             obj.poster_renditions, obj.poster_source_url = [], ""

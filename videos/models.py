@@ -74,7 +74,7 @@ class Video(models.Model):
     )
     title = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
-    thumbnail = models.ImageField(upload_to="videos/posters/", blank=True)
+    poster_file = models.ImageField(upload_to="videos/posters/", blank=True)
     author_name = models.CharField(
         max_length=200, blank=True, help_text="The channel or uploader, from the provider."
     )
@@ -82,7 +82,7 @@ class Video(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     upload_date = models.DateField(null=True, blank=True)
-    remote_thumbnail_url = models.URLField(
+    remote_poster_url = models.URLField(
         max_length=2000, blank=True, help_text="Where the provider keeps the poster."
     )
     transcript_url = models.URLField(
@@ -260,9 +260,9 @@ class Video(models.Model):
     @property
     def poster(self) -> dict | None:
         """Return what the <picture> partial draws (``picture_data``), or None: no file opened."""
-        if not self.poster_renditions and self.thumbnail:
+        if not self.poster_renditions and self.poster_file:
             # A poster stored before renditions existed: its size was never recorded.
-            return picture_data([], src=self.thumbnail.url, width=640, height=360)
+            return picture_data([], src=self.poster_file.url, width=640, height=360)
         return picture_data(self.poster_renditions, storage=default_storage)
 
     @property

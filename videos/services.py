@@ -24,10 +24,10 @@ METADATA_FIELDS = [
     "width",
     "height",
     "upload_date",
-    "remote_thumbnail_url",
+    "remote_poster_url",
     "metadata_fetched_at",
     "metadata_error",
-    "thumbnail",
+    "poster_file",
     "poster_renditions",
     "poster_source_url",
     "health",
@@ -103,7 +103,7 @@ def video_refresh_metadata(*, video: Video) -> str | None:
     for field in ("title", "author_name", "duration_seconds", "width", "height", "upload_date"):
         if not getattr(video, field) and getattr(data, field):
             setattr(video, field, getattr(data, field))
-    video.remote_thumbnail_url = data.thumbnail_url
+    video.remote_poster_url = data.thumbnail_url
     video.embed_id = data.embed_id or video.embed_id
     video.metadata_fetched_at = now
     video.metadata_error = ""
@@ -141,7 +141,7 @@ def video_set_poster(*, video: Video, picture: CleanPicture, source_url: str = "
     video.poster_renditions = stored
     video.poster_source_url = source_url
     # The plain ImageField points at the largest JPEG, for anything that only knows it.
-    video.thumbnail = rendition_largest(stored, formats=["jpeg"])["name"]
+    video.poster_file = rendition_largest(stored, formats=["jpeg"])["name"]
     poster_delete(renditions=old, keep=stored)
 
 

@@ -359,7 +359,7 @@ class _Importer:
             return
         pending, self.pending = self.pending, []
         Post.objects.bulk_create([entry.post for entry in pending])
-        embedded = Post.embedded_videos.through
+        embedded = Post.inline_videos.through
         links, moments, taggings, revisions, keys = [], [], [], [], []
         for entry in pending:
             post = entry.post

@@ -89,7 +89,7 @@ def post_export_html(post: Post, images: dict[int, Image]) -> str:
 
     body = IMAGE_PLACEHOLDER.sub(image_tag, body)
     body = SITE_PATH_ATTRIBUTE.sub(lambda m: f'{m.group(1)}{_absolute(m.group(2))}"', body)
-    attached = [link.video.url for link in post.post_videos.all()]
+    attached = [link.video.url for link in post.video_attachments.all()]
     if attached:
         body += "\n\n" + "\n\n".join(attached)
     return body.strip()
@@ -99,7 +99,7 @@ def wordpress_export(*, out) -> dict[str, int]:
     """Write the site to ``out`` (a text file) as WXR 1.2; return what was written, counted."""
     posts = list(
         Post.objects.select_related("author", "featured_image")
-        .prefetch_related("tags", "post_videos__video")
+        .prefetch_related("tags", "video_attachments__video")
         .order_by("pk")
     )
     image_ids = {int(i) for p in posts for i in IMAGE_PLACEHOLDER.findall(p.body_html)}

@@ -19,13 +19,13 @@ def post_form(**overrides):
         "published_at_0": "",
         "published_at_1": "",
         "featured_image_alt": "",
-        "post_videos-TOTAL_FORMS": "1",
-        "post_videos-INITIAL_FORMS": "0",
-        "post_videos-MIN_NUM_FORMS": "0",
-        "post_videos-MAX_NUM_FORMS": "1000",
-        "post_videos-0-url": "",
-        "post_videos-0-caption": "",
-        "post_videos-0-position": "0",
+        "video_attachments-TOTAL_FORMS": "1",
+        "video_attachments-INITIAL_FORMS": "0",
+        "video_attachments-MIN_NUM_FORMS": "0",
+        "video_attachments-MAX_NUM_FORMS": "1000",
+        "video_attachments-0-url": "",
+        "video_attachments-0-caption": "",
+        "video_attachments-0-position": "0",
     }
     data.update(overrides)
     return data
@@ -37,8 +37,8 @@ def test_add_post_with_an_attached_video(admin_client, admin_user):
         post_form(
             author=admin_user.pk,
             **{
-                "post_videos-0-url": "https://youtu.be/dQw4w9WgXcQ?t=42",
-                "post_videos-0-caption": "Watch this",
+                "video_attachments-0-url": "https://youtu.be/dQw4w9WgXcQ?t=42",
+                "video_attachments-0-caption": "Watch this",
             },
         ),
     )
@@ -68,7 +68,7 @@ def test_bad_video_url_shows_an_error_on_the_field_and_keeps_the_form(
     admin_client, admin_user, bad_url
 ):
     response = admin_client.post(
-        ADD_URL, post_form(author=admin_user.pk, **{"post_videos-0-url": bad_url})
+        ADD_URL, post_form(author=admin_user.pk, **{"video_attachments-0-url": bad_url})
     )
     assert response.status_code == 200
     assert not Post.objects.exists()
@@ -91,7 +91,7 @@ def test_change_form_shows_the_attached_url_and_view_on_site(admin_client, make_
             status="published",
             published_at_0="2026-01-02",
             published_at_1="10:00:00",
-            **{"post_videos-0-url": "https://vimeo.com/76979871"},
+            **{"video_attachments-0-url": "https://vimeo.com/76979871"},
         ),
     )
     html = admin_client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()

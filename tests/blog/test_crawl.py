@@ -110,7 +110,7 @@ def _secrets(site):
         marks = HIDDEN[kind]
         secrets |= {marks["word"], marks["word"].lower(), marks["video"], marks["tag"], post.slug}
         secrets.add(post.featured_image.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0])
-        secrets.add(post.post_videos.get().video.video_id)
+        secrets.add(post.video_attachments.get().video.video_id)
     return secrets
 
 
@@ -238,7 +238,7 @@ def test_hidden_posts_own_urls_answer_404_without_a_trace(client, site, kind):
         f"/tags/{marks['tag']}/feed/",
         f"/tags/shared+{marks['tag']}/",
         f"/videos/youtube/{marks['video']}/",
-        f"/videos/vimeo/{post.post_videos.get().video.video_id}/",
+        f"/videos/vimeo/{post.video_attachments.get().video.video_id}/",
     ]:
         response = client.get(url)
         assert response.status_code == 404, url

@@ -11,8 +11,8 @@ def test_demo_loads_essay_posts_draft_and_scheduled(client):
     call_command("load_demo", verbosity=0)
     essay = Post.objects.get(slug="the-room-that-moves-virtual-insanity")
     assert essay.is_published
-    assert {v.provider for v in essay.embedded_videos.all()} == {"youtube", "vimeo"}
-    assert essay.post_videos.count() == 1  # one attached video, one inline by URL at least
+    assert {v.provider for v in essay.inline_videos.all()} == {"youtube", "vimeo"}
+    assert essay.video_attachments.count() == 1  # one attached video, one inline by URL at least
     assert Post.objects.published().count() >= 9
     assert Post.objects.filter(status="draft").count() == 1
     assert (
@@ -59,9 +59,9 @@ def test_demo_draws_its_own_featured_images_and_posters_offline(
     with_art = Post.objects.filter(featured_image__isnull=False).count()
     assert with_art == 9  # one published post keeps the designed fallback
     assert Post.objects.published().filter(featured_image__isnull=True).exists()
-    for video in essay.embedded_videos.all():
+    for video in essay.inline_videos.all():
         assert video.poster_renditions, video
-        assert video.thumbnail
+        assert video.poster_file
         assert video.url.startswith("https://")  # the real provider address is kept
         for rendition in video.poster_renditions:
             assert (isolated_media / rendition["name"]).is_file()

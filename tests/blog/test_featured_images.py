@@ -77,7 +77,7 @@ def test_pages_with_featured_images_and_posters_open_no_file(
         "/search/?q=illustrated": ["Cover 2"],
         first.author.profile.get_absolute_url(): ["Cover 1"],
         "/videos/": ["video-poster"],
-        first.embedded_videos.get().get_absolute_url(): ["video-poster"],
+        first.inline_videos.get().get_absolute_url(): ["video-poster"],
     }
     for url, expected in pages.items():
         response = client.get(url)

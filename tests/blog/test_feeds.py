@@ -150,7 +150,7 @@ def test_feed_lists_a_videos_chapters_as_deep_links(client, make_post):
 
     post = make_post(body="https://youtu.be/dQw4w9WgXcQ")
     VideoChapter.objects.create(
-        video=post.embedded_videos.get(), start_seconds=83, title="The floor moves"
+        video=post.inline_videos.get(), start_seconds=83, title="The floor moves"
     )
     _, feed = parse(client, "/feed/")
     content = feed.entries[0].content[0].value

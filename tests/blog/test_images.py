@@ -281,7 +281,7 @@ class TestReaderHTML:
     def test_images_in_a_body_cost_one_query(self, make_post, django_assert_num_queries):
         first, second = make_image(), make_image(size=(800, 600))
         post = make_post(body=f"[image:{first.pk}]\n\nText.\n\n[image:{second.pk}]")
-        post = Post.objects.prefetch_related("embedded_videos", "post_videos").get(pk=post.pk)
+        post = Post.objects.prefetch_related("inline_videos", "video_attachments").get(pk=post.pk)
         template = Template("{% load blog_tags %}{% post_body post %}")
         with django_assert_num_queries(1):
             html = template.render(Context({"post": post}))

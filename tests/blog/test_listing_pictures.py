@@ -145,7 +145,7 @@ def test_essay_page_has_standfirst_reading_time_and_no_repeated_video(client, ma
         excerpt="The standfirst of this essay.",
         body="Words " * 460 + "\n\nhttps://youtu.be/4JkIs37a2JE\n\nhttps://vimeo.com/76979871\n",
     )
-    inline = post.embedded_videos.get(provider="youtube")
+    inline = post.inline_videos.get(provider="youtube")
     only_attached, _ = video_get_or_create_from_url(url="https://youtu.be/dQw4w9WgXcQ")
     PostVideo.objects.create(post=post, video=inline, position=0, caption="Again")
     PostVideo.objects.create(post=post, video=only_attached, position=1, caption="Also")

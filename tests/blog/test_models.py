@@ -95,13 +95,13 @@ class TestBodyAndExcerpt:
         post = make_post(body="Intro.\n\nhttps://youtu.be/dQw4w9WgXcQ\n\nOutro.")
         video = Video.objects.get()
         assert (video.provider, video.video_id) == ("youtube", "dQw4w9WgXcQ")
-        assert list(post.embedded_videos.all()) == [video]
+        assert list(post.inline_videos.all()) == [video]
 
     def test_removing_the_line_unlinks_the_video(self, make_post):
         post = make_post(body="https://youtu.be/dQw4w9WgXcQ")
         post.body = "No video any more."
         post.save()
-        assert not post.embedded_videos.exists()
+        assert not post.inline_videos.exists()
         assert Video.objects.count() == 1  # the video row stays for other posts and history
 
 

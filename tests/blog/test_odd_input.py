@@ -164,7 +164,7 @@ def test_odd_admin_changelist_pages_answer(admin_client, site, page):
 
 
 @pytest.mark.parametrize(
-    "field", ["title", "slug", "body", "excerpt", "tags", "post_videos-0-url", "featured_image_alt"]
+    "field", ["title", "slug", "body", "excerpt", "tags", "video_attachments-0-url", "featured_image_alt"]
 )
 def test_a_nul_byte_in_an_admin_post_form_is_a_form_error(admin_client, site, field):
     from test_admin import post_form

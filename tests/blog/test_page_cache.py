@@ -257,7 +257,7 @@ def test_attaching_a_video_shows_at_once(client, essay):
     url = essay.get_absolute_url()
     assert_cached(client, url)
     video = video_get_or_create_from_url(url="https://vimeo.com/1234567")[0]
-    essay.videos.add(video)
+    essay.attached_videos.add(video)
     assert "1234567" in text(client.get(url))
 
 

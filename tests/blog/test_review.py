@@ -135,7 +135,7 @@ class TestHeldEdits:
         client.force_login(writer)
         html = client.get(change_url(published)).content.decode()
         assert 'name="featured_image"' not in html
-        assert 'name="post_videos-0-caption"' not in html
+        assert 'name="video_attachments-0-caption"' not in html
         assert "changed by editors" in html
 
 
@@ -216,7 +216,7 @@ class TestVisibility:
             tags=["Secret project"],
             body="https://vimeo.com/76979871",
         )
-        video = draft.embedded_videos.get()
+        video = draft.inline_videos.get()
         video.title = "Secret video title"
         video.save()
         return draft
@@ -249,7 +249,7 @@ class TestVisibility:
         client.force_login(writer)
         html = client.get("/admin/videos/video/").content.decode()
         assert "Secret video title" not in html
-        video = secrets.embedded_videos.get()
+        video = secrets.inline_videos.get()
         assert client.get(f"/admin/videos/video/{video.pk}/change/").status_code == 302
         client.force_login(chief)
         assert "Secret video title" in client.get("/admin/videos/video/").content.decode()

@@ -29,7 +29,7 @@ def corpus(make_post):
         "nothing": make_post(title="Bears", body="A costume and a forest."),
     }
     video_post = make_post(title="Clip essay", body="https://youtu.be/dQw4w9WgXcQ")
-    video = video_post.embedded_videos.get()
+    video = video_post.inline_videos.get()
     video.title = "Everlong giant hand"
     video.save()
     posts["video"] = video_post

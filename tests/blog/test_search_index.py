@@ -84,7 +84,7 @@ class TestSync:
 
     def test_embedded_video_title_change(self, client, make_post):
         post = make_post(title="Clip essay", body="https://youtu.be/dQw4w9WgXcQ")
-        video = post.embedded_videos.get()
+        video = post.inline_videos.get()
         video.title = "Everlong giant hand"
         video.save()
         assert found(client, "everlong") == ["Clip essay"]
@@ -105,7 +105,7 @@ class TestSync:
 
     def test_video_removed_from_the_body(self, client, make_post):
         post = make_post(title="Clip essay", body="https://youtu.be/dQw4w9WgXcQ")
-        Video.objects.filter(pk=post.embedded_videos.get().pk).update(title="Everlong")
+        Video.objects.filter(pk=post.inline_videos.get().pk).update(title="Everlong")
         post.save()  # re-rendering links the same video again and reads its title
         assert found(client, "everlong") == ["Clip essay"]
         post.body = "No video any more."

@@ -31,7 +31,7 @@ def essay(make_post):
         body="Intro.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nEnd.",
         tags=["Jonathan Glazer", "1990s"],
     )
-    inline = post.embedded_videos.get()
+    inline = post.inline_videos.get()
     inline.title, inline.duration_seconds, inline.description = "Virtual Insanity", 3 * 60 + 50, ""
     inline.save()
     attached, _ = video_get_or_create_from_url(url="https://vimeo.com/76979871")

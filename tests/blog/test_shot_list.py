@@ -44,7 +44,7 @@ def test_the_shot_list_links_back_to_each_moment(client, make_post):
 
 def test_json_ld_has_clips_within_the_duration(client, make_post):
     post = make_post(body=BODY + "\n\nAnd [3:50] near the end.")
-    video = post.embedded_videos.get()
+    video = post.inline_videos.get()
     video.duration_seconds = 235
     video.save()
     post.save()
@@ -81,7 +81,7 @@ def test_the_video_page_lists_every_cited_moment_in_time_order(client, make_post
         published_at=None,
         body="https://youtu.be/dQw4w9WgXcQ\n\nSecret [0:05].",
     )
-    video = first.embedded_videos.get()
+    video = first.inline_videos.get()
     html = client.get(video.get_absolute_url()).content.decode()
     section = re.search(r'<section class="video-moments".*?</section>', html, re.S).group(0)
     assert "Draft essay" not in section and "0:05" not in section

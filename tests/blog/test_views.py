@@ -212,7 +212,7 @@ class TestTags:
 class TestVideoPages:
     def test_index_and_detail_show_credits_and_posts(self, client, make_post):
         post = make_post(title="Essay with video", body="https://youtu.be/dQw4w9WgXcQ")
-        video = post.embedded_videos.get()
+        video = post.inline_videos.get()
         video.title, video.artist, video.director, video.year = (
             "A song",
             "An Artist",
@@ -575,7 +575,7 @@ def test_post_page_lists_chapters_under_inline_and_attached_videos(client, make_
     from videos.models import VideoChapter
 
     post = make_post(body="https://youtu.be/dQw4w9WgXcQ")
-    inline = post.embedded_videos.get()
+    inline = post.inline_videos.get()
     attached, _ = video_get_or_create_from_url(url="https://vimeo.com/76979871")
     PostVideo.objects.create(post=post, video=attached)
     VideoChapter.objects.create(video=inline, start_seconds=83, title="The floor moves")

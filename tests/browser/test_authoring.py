@@ -93,7 +93,7 @@ def test_write_preview_save_draft_preview_publish_and_find_on_home(page, live_se
     assert "Draft saved. Readers cannot see it." in page.locator(".messagelist").inner_text()
     post = Post.objects.get()
     assert post.status == Post.Status.DRAFT
-    assert post.embedded_videos.count() == 1
+    assert post.inline_videos.count() == 1
     watch.check()
 
     # The draft's own page, as staff: the reader's page under a banner.

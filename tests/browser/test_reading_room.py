@@ -53,7 +53,7 @@ class TestTableOfContents:
 class TestDockingPlayer:
     def follow_far_timecode(self, page, live_server, make_post):
         post = make_post(body=LONG_ESSAY)
-        post.embedded_videos.update(title="Virtual Insanity")
+        post.inline_videos.update(title="Virtual Insanity")
         page.goto(live_server.url + post.get_absolute_url())
         fake_player(page, "https://www.youtube-nocookie.com/**")
         link = page.locator(".post-body a.timecode", has_text="1:23")

@@ -8,7 +8,7 @@ def test_play_swaps_in_the_privacy_enhanced_player_at_the_start_time(page, live_
         title="Facade test",
         body="Before.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ&t=1m30s\n\nAfter.",
     )
-    video = post.embedded_videos.get()
+    video = post.inline_videos.get()
     video.title = "Never gonna"
     video.save()
     page.goto(live_server.url + post.get_absolute_url())

@@ -54,7 +54,7 @@ def test_a_removed_video_reads_as_a_memorial_card(
         title="The set is revealed",
         body="https://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nThe reveal at [1:23-1:45].",
     )
-    video = post.embedded_videos.get()
+    video = post.inline_videos.get()
     video.title, video.artist, video.year = "Never gonna", "Rick Astley", 1987
     video.save()
     call_command("check_videos", stdout=StringIO(), stderr=StringIO())

@@ -50,7 +50,7 @@ def test_a_bandcamp_track_without_its_player_id_is_a_plain_link(page, live_serve
 
 def test_a_bandcamp_track_with_its_player_id_has_the_facade(page, live_server, make_post):
     post = make_post(body="https://artist.bandcamp.com/track/some-song")
-    video = post.embedded_videos.get()
+    video = post.inline_videos.get()
     video.embed_id, video.title = "2807734542", "Some Song"
     video.save()
     page.goto(live_server.url + post.get_absolute_url())

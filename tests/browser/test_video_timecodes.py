@@ -67,7 +67,7 @@ def test_a_timecode_loads_the_player_at_that_time_then_seeks_it(page, live_serve
 
 def test_vimeo_chapters_seek_with_the_player_api(page, live_server, make_post):
     post = make_post(body="https://vimeo.com/76979871")
-    video = post.embedded_videos.get()
+    video = post.inline_videos.get()
     VideoChapter.objects.create(video=video, start_seconds=30, title="Setting up")
     VideoChapter.objects.create(video=video, start_seconds=95, title="The room moves")
     page.goto(live_server.url + video.get_absolute_url())

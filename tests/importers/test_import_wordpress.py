@@ -201,7 +201,7 @@ def test_classic_markup(tmp_path, site_file):
     out = run(tmp_path, site_file)
     post = Post.objects.get(slug="classic-essay")
     body = post.body_html
-    keys = [v.key for v in post.embedded_videos.all()]
+    keys = [v.key for v in post.inline_videos.all()]
     assert sorted(keys) == sorted(["youtube:dQw4w9WgXcQ", "vimeo:76979871", "dailymotion:x7tgad0"])
     assert body.count("<closer-video") == 3
     assert body.index("youtube:dQw4w9WgXcQ") < body.index("Between videos")
@@ -222,7 +222,7 @@ def test_gutenberg_markup(tmp_path, site_file):
     out = run(tmp_path, site_file)
     post = Post.objects.get(slug="block-essay")
     body = post.body_html
-    assert [v.key for v in post.embedded_videos.all()].count("youtube:dQw4w9WgXcQ") == 1
+    assert [v.key for v in post.inline_videos.all()].count("youtube:dQw4w9WgXcQ") == 1
     assert body.count("<closer-video") == 3  # YouTube, Vimeo, and the wp:video file
     assert "The old block name" in body
     assert '<a href="https://www.instagram.com/p/abc/">' in body and "instagram" in out
@@ -240,7 +240,7 @@ def test_a_post_with_five_embeds(tmp_path):
     run(tmp_path, wxr(item(30, "Five", content)))
     post = Post.objects.get(title="Five")
     assert post.body_html.count("<closer-video") == 5
-    assert post.embedded_videos.count() == 5
+    assert post.inline_videos.count() == 5
 
 
 def test_captions_both_forms_become_figures(tmp_path):

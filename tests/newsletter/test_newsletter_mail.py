@@ -100,7 +100,7 @@ class TestTheEssayEmail:
             body=f"Opening words with a [link](https://example.net/x).\n\n{YT_URL}\n\n"
             f"[image:{image.pk}]\n\nAt [0:42] it turns.",
         )
-        video = post.embedded_videos.get()
+        video = post.inline_videos.get()
         video_set_poster(video=video, picture=poster_clean(jpeg_bytes()))
         video.title = "Virtual Insanity"
         video.save()

@@ -103,7 +103,7 @@ def test_video_poster_saved_by_the_videos_code_lands_in_the_bucket(
     keys = bucket_keys(s3_client, s3_media.bucket)
     stored = [item["name"] for item in video.poster_renditions]
     assert stored and set(stored) <= keys
-    assert video.thumbnail.name in keys
+    assert video.poster_file.name in keys
 
     post = make_post(body="Watch it:\n\nhttps://youtu.be/4JkIs37a2JE\n")
     html = client.get(post.get_absolute_url()).content.decode()

@@ -14,7 +14,7 @@ def test_memorial_cards_and_new_facades_are_valid_html(
     gone = make_post(
         body="https://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nThe reveal at [1:23-1:45], [2:00]."
     )
-    video = gone.embedded_videos.get()
+    video = gone.inline_videos.get()
     video.title, video.artist, video.year, video.health = "Gone", "Artist", 1999, Health.REMOVED
     video.save()
     players = make_post(

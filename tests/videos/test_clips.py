@@ -43,7 +43,7 @@ def test_backwards_or_broken_ranges_stay_text(client, make_post, text):
 
 def test_a_range_past_the_known_duration_stays_text(client, make_post):
     post = make_post(body="https://youtu.be/dQw4w9WgXcQ\n\nSee [0:10-5:00] and [0:10-0:20].")
-    video = post.embedded_videos.get()
+    video = post.inline_videos.get()
     video.duration_seconds = 120
     video.save()
     html = body_of(client, post)
@@ -70,6 +70,6 @@ def test_a_clip_url_alone_on_a_line_embeds_the_clip(client, make_post):
 
 def test_feeds_get_plain_deep_links_and_no_script(make_post):
     post = make_post(body="https://vimeo.com/76979871#t=1m23s,1m45s\n\nSee [0:10-0:20].")
-    html = expand_placeholders(post.body_html, post.embedded_videos.all(), mode="feed")
+    html = expand_placeholders(post.body_html, post.inline_videos.all(), mode="feed")
     assert '<a href="https://vimeo.com/76979871#t=10s">0:10\u20130:20</a>' in html
     assert "<script" not in html

@@ -155,7 +155,7 @@ class TestFacade:
 class TestTimecodes:
     def body(self, make_post, text):
         post = make_post(body=text)
-        return expand_placeholders(post.body_html, post.embedded_videos.all())
+        return expand_placeholders(post.body_html, post.inline_videos.all())
 
     def links(self, html):
         return re.findall(
@@ -209,10 +209,10 @@ class TestTimecodes:
 
     def test_a_time_past_the_end_of_the_video_stays_text(self, make_post):
         post = make_post(body=f"{YT_URL}\n\nAt [1:00] and [9:00].")
-        video = post.embedded_videos.get()
+        video = post.inline_videos.get()
         video.duration_seconds = 120
         video.save()
-        html = expand_placeholders(post.body_html, post.embedded_videos.all())
+        html = expand_placeholders(post.body_html, post.inline_videos.all())
         assert [label for *_, label in self.links(html)] == ["1:00"] and "[9:00]" in html
 
     def test_without_videos_nothing_changes(self, make_post):
@@ -221,7 +221,7 @@ class TestTimecodes:
 
     def test_feed_timecodes_are_plain_deep_links(self, make_post):
         post = make_post(body=f"{YT_URL}\n\nAt [1:23].")
-        html = expand_placeholders(post.body_html, post.embedded_videos.all(), mode="feed")
+        html = expand_placeholders(post.body_html, post.inline_videos.all(), mode="feed")
         assert '<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=83s">1:23</a>' in html
         assert "data-player-url" not in html
 
@@ -252,6 +252,6 @@ class TestTimecodes:
 def test_timecodes_inside_attribute_values_stay_untouched(make_post, markup):
     # bleach keeps ">" unescaped inside attribute values: the tag must still end at its own ">"
     post = make_post(body=f"{YT_URL}\n\n{markup} and then [0:06].")
-    html = expand_placeholders(post.body_html, post.embedded_videos.all())
+    html = expand_placeholders(post.body_html, post.inline_videos.all())
     assert html.count('class="timecode"') == 1  # only the one in the text
     assert markup in html

@@ -143,7 +143,7 @@ class FullDiskStorage(FileSystemStorage):
 @pytest.fixture
 def full_disk(monkeypatch):
     storage = FullDiskStorage()
-    for field in (Image._meta.get_field("file"), Video._meta.get_field("thumbnail")):
+    for field in (Image._meta.get_field("file"), Video._meta.get_field("poster_file")):
         monkeypatch.setattr(field, "storage", storage)
     return storage
 
@@ -171,10 +171,10 @@ def test_a_refused_featured_image_write_is_a_clear_error_and_the_post_is_unchang
         "author": admin_user.pk,
         "featured_image_upload": _png(),
         "featured_image_alt": "A description",
-        "post_videos-TOTAL_FORMS": "0",
-        "post_videos-INITIAL_FORMS": "0",
-        "post_videos-MIN_NUM_FORMS": "0",
-        "post_videos-MAX_NUM_FORMS": "1000",
+        "video_attachments-TOTAL_FORMS": "0",
+        "video_attachments-INITIAL_FORMS": "0",
+        "video_attachments-MIN_NUM_FORMS": "0",
+        "video_attachments-MAX_NUM_FORMS": "1000",
     }
     response = admin_client.post(f"/admin/blog/post/{post.pk}/change/", form)
     assert response.status_code == 200  # the form again, not a 500 and not a redirect

@@ -29,7 +29,7 @@ WAYBACK = "https://web.archive.org/web/*/https://www.youtube.com/watch?v=dQw4w9W
 @pytest.fixture
 def essay(make_post):
     post = make_post(body=f"{URL}\n\nThe set is revealed at [1:23-1:45], then [2:10].")
-    video = post.embedded_videos.get()
+    video = post.inline_videos.get()
     video_set_poster(video=video, picture=poster_clean(image_bytes()))
     video.title, video.artist, video.director, video.year = "Never", "Rick", "Simon", 1987
     video.author_name = "RickAstleyVEVO"

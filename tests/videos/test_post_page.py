@@ -22,9 +22,9 @@ def test_the_whole_page_is_first_party_until_play(client, make_post):
             "https://cdn.example.org/clip.mp4\n\nThen [0:05]."
         )
     )
-    youtube = post.embedded_videos.get(provider="youtube")
+    youtube = post.inline_videos.get(provider="youtube")
     video_set_poster(video=youtube, picture=poster_clean(image_bytes()))
-    youtube.remote_thumbnail_url = "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"
+    youtube.remote_poster_url = "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"
     youtube.save()
     gone, _ = video_get_or_create_from_url(url="https://youtu.be/aaaaaaaaaaa")
     gone.health = Health.REMOVED

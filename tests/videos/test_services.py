@@ -69,7 +69,7 @@ def test_fetch_stores_details_and_a_local_poster(provider):
     assert (video.width, video.height, video.aspect) == (480, 270, "16x9")
     assert video.metadata_fetched_at is not None and video.metadata_error == ""
     assert video.health == Health.OK
-    assert video.remote_thumbnail_url == f"{provider.url}/poster.jpg"
+    assert video.remote_poster_url == f"{provider.url}/poster.jpg"
     assert {(r["format"], r["width"]) for r in video.poster_renditions} == {
         ("webp", 480),
         ("jpeg", 480),
@@ -78,7 +78,7 @@ def test_fetch_stores_details_and_a_local_poster(provider):
     }
     for rendition in video.poster_renditions:
         assert default_storage.exists(rendition["name"])
-    assert video.thumbnail.name.endswith("-960.jpg")
+    assert video.poster_file.name.endswith("-960.jpg")
     poster = video.poster
     assert poster["width"] == 960 and poster["height"] == 540
     assert poster["sources"][0]["type"] == "image/webp"

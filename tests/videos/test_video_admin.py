@@ -96,11 +96,11 @@ def test_chapters_are_edited_inline(admin_client, video):
 def test_an_uploaded_poster_is_re_encoded_not_stored_as_sent(admin_client, video):
     hostile = image_bytes("PNG", size=(1280, 720)) + b"<script>alert(1)</script>"
     upload = SimpleUploadedFile("poster.png", hostile, content_type="image/png")
-    response = admin_client.post(change_url(video), form_data(video, title="T", thumbnail=upload))
+    response = admin_client.post(change_url(video), form_data(video, title="T", poster_file=upload))
     assert response.status_code == 302
     video.refresh_from_db()
     assert video.poster_source_url == "" and len(video.poster_renditions) == 4
-    assert video.thumbnail.name.endswith("-960.jpg")
+    assert video.poster_file.name.endswith("-960.jpg")
     for rendition in video.poster_renditions:
         with default_storage.open(rendition["name"]) as stored:
             assert b"<script" not in stored.read()
@@ -116,9 +116,9 @@ def test_an_uploaded_poster_is_re_encoded_not_stored_as_sent(admin_client, video
 )
 def test_an_unusable_poster_upload_is_a_form_error(admin_client, video, data, message):
     upload = SimpleUploadedFile("poster.png", data, content_type="image/png")
-    response = admin_client.post(change_url(video), form_data(video, title="T", thumbnail=upload))
+    response = admin_client.post(change_url(video), form_data(video, title="T", poster_file=upload))
     assert response.status_code == 200
-    assert message in str(response.context["adminform"].form.errors["thumbnail"])
+    assert message in str(response.context["adminform"].form.errors["poster_file"])
     assert not Video.objects.get(pk=video.pk).poster_renditions
 
 

@@ -162,7 +162,7 @@ class TestSitemap:
         site["inline"].health = Health.PRIVATE
         site["inline"].save()
         site["attached"].poster_renditions = []
-        site["attached"].thumbnail = ""
+        site["attached"].poster_file = ""
         site["attached"].save()
         assert self.parse(client).findall("s:url", NS) == []
 
@@ -196,7 +196,7 @@ def test_published_at_in_the_future_counts_as_unpublished(client, make_post):
 def test_video_page_has_exactly_one_absolute_canonical_link(client, make_post, settings):
     settings.SITE_URL = "https://closer.example"
     post = make_post(body="https://youtu.be/dQw4w9WgXcQ")
-    html = client.get(post.embedded_videos.get().get_absolute_url()).content.decode()
+    html = client.get(post.inline_videos.get().get_absolute_url()).content.decode()
     assert html.count('rel="canonical"') == 1
     assert 'href="https://closer.example/videos/youtube/dQw4w9WgXcQ/"' in html
 

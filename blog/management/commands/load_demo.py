@@ -122,7 +122,7 @@ class Command(BaseCommand):
                 caption=attached["caption"],
                 start_seconds=ref.start_seconds,
             )
-        for video in [*post.embedded_videos.all(), *post.videos.all()]:
+        for video in [*post.inline_videos.all(), *post.attached_videos.all()]:
             details = demo.VIDEO_DETAILS.get((video.provider, video.video_id), {})
             if details and not video.title:
                 Video.objects.filter(pk=video.pk).update(**details)
