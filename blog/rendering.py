@@ -57,8 +57,13 @@ PAGE_IDS = frozenset(
         "content", "content-main", "main", "container", "header", "footer", "branding",
         "nav-sidebar", "user-tools", "site-name", "attached-videos-title", "narrowing-title",
         "related-title", "search-q", "site-search-q", "notfound-q", "series-nav-title",
+        "video-moments-title", "shot-list-title", "comments", "comments-title", "comment-form",
+        "comment-form-title", "closer-share-url", "closer-retry-videos", "toc", "toc-title",
     }
 )  # fmt: skip
+# Ids the pages number themselves: a moment quoted (videos.embed), a comment, an archive year,
+# a subscribe field.
+PAGE_ID_PATTERN = re.compile(r"^((moment|comment|year)-\d+|subscribe-.*)$", re.IGNORECASE)
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_:.-]{0,80}$", re.IGNORECASE)
 TAG_ATTRIBUTES = {
     "a": {"href", "title", "id", "class"},
@@ -99,7 +104,8 @@ def is_safe_url(value: str) -> bool:
 
 
 def _is_page_id(value: str) -> bool:
-    return value.lower() in PAGE_IDS or value.lower().startswith("id_")
+    value = value.lower()
+    return value in PAGE_IDS or value.startswith("id_") or bool(PAGE_ID_PATTERN.match(value))
 
 
 def _heading_id(title: str) -> str:
@@ -356,11 +362,73 @@ def render(text: str, body_format: str = "markdown") -> Rendered:
     """
     markers = _VideoMarkers()
     raw = _checked_raw_html(text or "", body_format, markers)
-    safe = sanitize_html(raw)
+    safe = _anchor_headings(sanitize_html(raw))
     safe = markers.expand(safe)
     return Rendered(
         html=safe, video_urls=[url for url, _ in markers.found], image_ids=markers.image_ids
     )
+
+
+# --- Headings: anchors for the table of contents -----------------------------------------------
+# Run over bleach's output, whose heading tags carry at most an id (the allowlist), written
+# as id="..."; so a regex reads them reliably here, and only here.
+_HEADING = re.compile(r'<h([2-4])(?: id="([^"]*)")?>(.*?)</h\1>', re.DOTALL)
+_ANY_ID = re.compile(r'\sid="([^"]*)"')
+_ANY_TAG = re.compile(r"<[^>]*>")
+TOC_LEVELS = (2, 3)
+TOC_MIN_HEADINGS = 3
+
+
+def _anchor_headings(safe: str) -> str:
+    """Give every h2-h4 a unique id that no page element or other body element uses.
+
+    Markdown headings arrive with one (the anchors plugin); imported HTML headings, headings
+    whose slug the sanitizer refused (non-ASCII) and an author's duplicate ids do not.
+    """
+    headings = list(_HEADING.finditer(safe))
+    if not headings:
+        return safe
+    heading_spans = {m.start() for m in headings}
+    taken = {
+        m.group(1).lower()
+        for m in _ANY_ID.finditer(safe)
+        if not any(start <= m.start() < start + 4 for start in heading_spans)
+    }
+
+    def replace(match):
+        level, wanted, inner = match.group(1, 2, 3)
+        # A non-ASCII title ("Über") folds to ASCII ("uber"): SAFE_ID refuses the rest.
+        base = wanted or unicodedata.normalize(
+            "NFKD", heading_slug(html.unescape(_ANY_TAG.sub("", inner)))
+        ).encode("ascii", "ignore").decode()
+        if not SAFE_ID.match(base or "") or _is_page_id(base):
+            base = "section" if not SAFE_ID.match(base or "") else f"{base}-section"
+        anchor, n = base, 1
+        while anchor.lower() in taken or _is_page_id(anchor):
+            n += 1
+            anchor = f"{base}-{n}"
+        taken.add(anchor.lower())
+        return f'<h{level} id="{anchor}">{inner}</h{level}>'
+
+    return _HEADING.sub(replace, safe)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    anchor: str
+    text: str
+
+
+def headings_in(body_html: str) -> list[Heading]:
+    """Return the stored body's h2/h3 headings with their anchors, as plain text."""
+    found = []
+    for match in _HEADING.finditer(body_html):
+        level, anchor, inner = int(match.group(1)), match.group(2), match.group(3)
+        text = " ".join(html.unescape(_ANY_TAG.sub("", inner)).split())
+        if level in TOC_LEVELS and anchor and text:
+            found.append(Heading(level, anchor, text))
+    return found
 
 
 def render_body(text: str, body_format: str = "markdown") -> str:

@@ -82,6 +82,9 @@ def expand_placeholders(
     if clips and mode == "page":
         # Only pages quoting a clip need the script that stops players at a clip's end.
         out.append(format_html('<script src="{}" defer></script>', static("closer/clips.js")))
+    if counter[0] and mode == "page":
+        # Timecodes may drive a player far above them: dock.js keeps it in view.
+        out.append(format_html('<script src="{}" defer></script>', static("closer/dock.js")))
     return "".join(out)
 
 

@@ -3,7 +3,7 @@ from dataclasses import replace
 from django import template
 from django.utils.safestring import mark_safe
 
-from blog import body_cache, images
+from blog import body_cache, images, rendering
 from videos.embed import render_video
 
 register = template.Library()
@@ -65,3 +65,18 @@ def card_picture(post, position=0, sizes=FEATURED_VARIANTS["card"][0]):
         "loading": loading,
         "sizes": sizes,
     }
+
+
+@register.inclusion_tag("blog/_toc.html")
+def post_toc(post):
+    """Draw the essay's table of contents: its h2 sections and their h3s, from three headings."""
+    headings = rendering.headings_in(post.body_html)
+    if len(headings) < rendering.TOC_MIN_HEADINGS:
+        return {"sections": []}
+    sections = []
+    for heading in headings:
+        if heading.level == 3 and sections:
+            sections[-1]["children"].append(heading)
+        else:  # an h2, or an h3 before any h2
+            sections.append({"heading": heading, "children": []})
+    return {"sections": sections, "count": len(headings)}

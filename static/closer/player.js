@@ -3,7 +3,7 @@
 // playing: by postMessage to the player frame, so no provider script ever runs on our page.
 (function () {
   "use strict";
-  function load(facade, url) {
+  function load(facade, url, keepScroll) {
     var player;
     if (facade.getAttribute("data-player") === "native") {
       player = document.createElement("video");
@@ -20,7 +20,7 @@
     player.title = facade.getAttribute("data-title") || "Video";
     player.className = "video-player";
     facade.replaceWith(player);
-    player.focus();
+    player.focus({ preventScroll: !!keepScroll });
   }
 
   // The video a timecode belongs to: the last one with its key before the link, else the first.
@@ -47,8 +47,13 @@
     var url = link.getAttribute("data-player-url");
     var time = +link.getAttribute("data-start");
     var provider = link.getAttribute("data-video-key").split(":")[0];
+    // dock.js cancels this event when it docks a player that has scrolled away: then the
+    // reader stays where she is reading.
+    var stay = figure && (facade || player) && !figure.dispatchEvent(
+      new CustomEvent("closer:follow", { bubbles: true, cancelable: true, detail: { link: link } })
+    );
     if (facade) {
-      load(facade, url);
+      load(facade, url, stay);
     } else if (!player) {
       return false; // the video cannot play here: follow the link to the provider
     } else if (player.tagName === "VIDEO") {
@@ -63,7 +68,7 @@
     } else {
       player.src = url; // no seek API we can use without their script: reload at that time
     }
-    figure.scrollIntoView({ block: "nearest" });
+    if (!stay) figure.scrollIntoView({ block: "nearest" });
     return true;
   }
 

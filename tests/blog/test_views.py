@@ -178,7 +178,7 @@ class TestTags:
         response = client.get(reverse("blog:tag", args=["jonathan-glazer+1990s"]))
         html = response.content.decode()
         assert [p.title for p in response.context["post_list"]] == ["Glazer nineties"]
-        assert "Showing posts that have all of these tags." in html
+        assert "Showing essays that have all of these tags." in html
         # each tag can be removed from the filter
         assert 'href="/tags/1990s/" aria-label="Remove tag Jonathan Glazer from the filter"' in html
         assert 'href="/tags/jonathan-glazer/" aria-label="Remove tag 1990s from the filter"' in html
@@ -199,7 +199,7 @@ class TestTags:
 
     def test_no_match_says_so(self, client, posts):
         html = client.get("/tags/michel-gondry+2000s/").content.decode()
-        assert "No published post has all of these tags yet." in html
+        assert "No essay has all of these tags yet." in html
 
     def test_query_count(self, client, posts, django_assert_max_num_queries):
         # +1: the content version read by blog.page_cache for every anonymous reader page
