@@ -209,12 +209,13 @@
     if (following && ["PageUp", "PageDown", "ArrowUp", "ArrowDown", "Home", "End", " "].indexOf(event.key) > -1 && !event.target.closest("button, input, textarea, select")) setFollowing(false);
   });
 
+  // Capture phase: the figure is found before player.js swaps the facade for the player.
   document.addEventListener("click", function (event) {
     var target = event.target.closest && event.target.closest("a.timecode[data-player-url], a.video-facade");
     if (!target) return;
     if (queue && event.isTrusted) stopQueue(); // the reader chose another moment
     watch(target.classList.contains("video-facade") ? target.closest("figure") : figureFor(target));
-  });
+  }, true);
 
   window.addEventListener("message", function (event) {
     var data = event.data;

@@ -106,7 +106,7 @@ def test_what_is_not_webvtt_is_refused_with_the_line_at_fault(data, expected):
 
 def test_a_file_that_is_not_utf8_or_too_big_is_refused(settings):
     assert "not UTF-8 text (line 4 is not)" in problem(
-        "WEBVTT\n\n00:01.000 --> 00:02.000\n".encode() + "café".encode("latin-1")
+        b"WEBVTT\n\n00:01.000 --> 00:02.000\n" + "café".encode("latin-1")
     )
     settings.CLOSER_MAX_CAPTION_BYTES = 2048
     assert "the limit is 2 KB" in problem("WEBVTT\n\n" + "00:01.000 --> 00:02.000\nx\n\n" * 200)
