@@ -102,9 +102,7 @@
     marked.forEach(function (block) {
       if (block.classList.contains(NOW)) return;
       block.classList.add(NOW);
-      if (following && block.closest(".post-body") && !block.closest("figure")) {
-        block.scrollIntoView({ block: "center", behavior: reduceMotion && reduceMotion.matches ? "auto" : "smooth" });
-      }
+      if (following && block.closest(".post-body") && !block.closest("figure")) scrollTo(block);
     });
     document.querySelectorAll("figure.watchalong-playing").forEach(function (other) {
       if (other !== figure) other.classList.remove("watchalong-playing");
@@ -155,6 +153,12 @@
     following = on;
     document.documentElement.classList.toggle("watchalong-following", on);
     if (followButton) followButton.setAttribute("aria-pressed", on ? "true" : "false");
+    var now = on && document.querySelector(".post-body ." + NOW + ":not(figure *)");
+    if (now) scrollTo(now);
+  }
+
+  function scrollTo(block) {
+    block.scrollIntoView({ block: "center", behavior: reduceMotion && reduceMotion.matches ? "auto" : "smooth" });
   }
 
   function button(className, label) {
@@ -196,8 +200,10 @@
       });
       bar.appendChild(playButton);
     }
+    // Under the video the text quotes first, above its transcript; else atop the text.
     var first = figureFor(cited[0]);
-    if (first && body.contains(first)) first.after(bar);
+    var caption = first && body.contains(first) && first.querySelector("figcaption .video-caption");
+    if (caption) caption.after(bar);
     else body.insertBefore(bar, body.firstChild);
   }
 

@@ -132,7 +132,7 @@ def test_the_paragraph_quoting_the_moment_playing_is_marked(page, live_server, m
     wait_marked(page, "chorus comes back")
     assert len(marked(page)) == 1
     plays_at(frame, 3)  # before any quoted moment: nothing is marked
-    page.wait_for_function("!document.querySelector('.post-body .watchalong-now')")
+    page.wait_for_function("() => !document.querySelector('.post-body .watchalong-now')")
 
 
 def test_a_message_from_elsewhere_marks_nothing(page, live_server, make_post):
@@ -189,7 +189,7 @@ def test_follow_along_scrolls_the_essay_with_the_video(page, live_server, make_p
     # A reader who scrolls takes the page back.
     page.mouse.wheel(0, -300)
     page.wait_for_function(
-        "document.querySelector('.watchalong-follow').getAttribute('aria-pressed') === 'false'"
+        "() => document.querySelector('.watchalong-follow').getAttribute('aria-pressed') === 'false'"
     )
 
 
