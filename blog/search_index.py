@@ -1,13 +1,13 @@
 """The search index: one SearchDocument per post with the text readers see, kept in step.
 
 A document holds a post's title, excerpt, body as readers see it (no markup, entities
-decoded), its tag names and the titles of the videos it shows. SQLite indexes those rows with
+decoded), its tag names and the titles and transcripts of the videos it shows. SQLite indexes those rows with
 FTS5 (an external-content table filled by triggers on blog_searchdocument); PostgreSQL keeps a
-weighted tsvector in ``vector`` (title A; excerpt, tags and video titles B; body C).
+weighted tsvector in ``vector`` (title A; excerpt, tags and videos B; body C).
 
 Writes keep it in step inside the same transaction, so a rolled-back save leaves the index as it
 was: a post's own save rebuilds its document; a tag added, removed or renamed, a video linked,
-unlinked or retitled rewrites only the tags or video-titles column of the posts concerned, in
+unlinked, retitled or given a new transcript rewrites only the tags or video-titles column of the posts concerned, in
 one UPDATE. Writes that bypass signals (``QuerySet.update()``) call ``search_index_refresh``
 themselves; ``manage.py reindex_search`` rebuilds everything.
 
@@ -103,11 +103,12 @@ def _write_documents(post_ids, apps, using) -> None:
         tags.setdefault(post_id, []).append(name)
     links = embedded._default_manager.using(using).filter(post_id__in=post_ids)
     attached = PostVideo.objects.using(using).filter(post_id__in=post_ids)
-    for post_id, video_id, title in [
-        *links.values_list("post_id", "video_id", "video__title"),
-        *attached.values_list("post_id", "video_id", "video__title"),
+    for post_id, video_id, title, transcript in [
+        *links.values_list("post_id", "video_id", "video__title", "video__transcript"),
+        *attached.values_list("post_id", "video_id", "video__title", "video__transcript"),
     ]:
-        videos.setdefault(post_id, {})[video_id] = title  # a video shown twice counts once
+        # A video shown twice counts once; its column is what _write_links writes in SQL.
+        videos.setdefault(post_id, {})[video_id] = f"{title} {transcript}"
     rows = Post._base_manager.using(using).filter(pk__in=post_ids)
     documents = [
         SearchDocument(
@@ -149,10 +150,11 @@ def _write_links(post_ids, apps, using, *, columns) -> None:
     video = apps.get_model("videos", "Video")._meta.db_table
     document = apps.get_model("blog", "SearchDocument")._meta.db_table
     joined = "string_agg({}, ' ')" if connection.vendor == "postgresql" else "group_concat({}, ' ')"
+    concat = "v.title || ' ' || v.transcript"
     sources = {
         "tags": f"SELECT {joined.format('t.name')} FROM {tagged} tp "
         f"JOIN {tag} t ON t.id = tp.tag_id WHERE tp.content_object_id = d.post_id",
-        "videos": f"SELECT {joined.format('v.title')} FROM {video} v WHERE v.id IN "
+        "videos": f"SELECT {joined.format(concat)} FROM {video} v WHERE v.id IN "
         f"(SELECT video_id FROM {embedded} WHERE post_id = d.post_id "
         f"UNION SELECT video_id FROM {attached} WHERE post_id = d.post_id)",
     }
@@ -237,7 +239,7 @@ def _embedded_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 def _video_saved(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or (update_fields is not None and "title" not in update_fields):
+    if raw or (update_fields is not None and not {"title", "transcript"} & set(update_fields)):
         return
     Post = live_apps.get_model("blog", "Post")
     post_ids = Post._base_manager.filter(inline_videos=instance).values_list("pk", flat=True)

@@ -308,6 +308,8 @@ POSTS_PER_PAGE = env_int("POSTS_PER_PAGE", 10)
 # (FILE_UPLOAD_MAX_MEMORY_SIZE only decides when an upload spills to disk).
 CLOSER_MAX_UPLOAD_BYTES = env_int("CLOSER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 CLOSER_MAX_IMAGE_PIXELS = env_int("CLOSER_MAX_IMAGE_PIXELS", 50_000_000)
+# Caption files (WebVTT): a feature film's captions are about 100 KB.
+CLOSER_MAX_CAPTION_BYTES = env_int("CLOSER_MAX_CAPTION_BYTES", 1024 * 1024)
 # Post bodies: the renderer refuses more (a clear error on the field and in the preview), so
 # a body can never tie up a worker in the sanitizer; previews per user per minute.
 CLOSER_MAX_BODY_BYTES = env_int("CLOSER_MAX_BODY_BYTES", 1024 * 1024)

@@ -1,6 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,10 +11,16 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from pictures.forms import PictureFormField
+from videos.captions import (
+    language_clean,
+    transcript_clean,
+    webvtt_parse,
+    webvtt_write,
+)
 from videos.fetch import FetchError
-from videos.models import FLAGGED, Video, VideoChapter
+from videos.models import FLAGGED, Video, VideoCaption, VideoChapter
 from videos.posters import poster_clean, poster_delete, poster_rules
-from videos.services import video_check_health, video_set_poster
+from videos.services import video_check_health, video_set_poster, video_transcript_fill
 from videos.tasks import videos_enqueue_metadata
 
 
@@ -20,6 +29,45 @@ class VideoChapterInline(admin.TabularInline):
     extra = 1
     fields = ["start_seconds", "title"]
     verbose_name_plural = "Chapters (shown under the video as links that jump to each)"
+
+
+class VideoCaptionForm(forms.ModelForm):
+    class Meta:
+        model = VideoCaption
+        fields = ["language", "label", "file"]
+        widgets = {"file": forms.ClearableFileInput(attrs={"accept": ".vtt,text/vtt"})}
+
+    def clean_language(self):
+        return language_clean(self.cleaned_data.get("language", ""))
+
+    def clean_file(self):
+        """Parse a new upload; keep the clean copy written from its cues in its place."""
+        upload = self.cleaned_data.get("file")
+        self.cues = []
+        if not upload or "file" not in self.changed_data or not hasattr(upload, "read"):
+            return upload
+        limit = settings.CLOSER_MAX_CAPTION_BYTES
+        if upload.size is not None and upload.size > limit:
+            raise ValidationError(
+                f"This caption file is {upload.size // 1024:,} KB; the limit is "
+                f"{limit // 1024:,} KB."
+            )
+        self.cues = webvtt_parse(upload.read(limit + 1))
+        self.instance.cue_count = len(self.cues)
+        name = f"{self.cleaned_data.get('language') or 'captions'}.vtt"
+        return ContentFile(webvtt_write(self.cues).encode("utf-8"), name=name)
+
+
+class VideoCaptionInline(admin.TabularInline):
+    model = VideoCaption
+    form = VideoCaptionForm
+    extra = 1
+    fields = ["language", "label", "file", "cue_count"]
+    readonly_fields = ["cue_count"]
+    verbose_name_plural = (
+        "Captions (WebVTT files, one per language: the captions menu of a video file's "
+        "player; the first also fills an empty transcript)"
+    )
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -66,6 +114,9 @@ class VideoAdminForm(forms.ModelForm):
         widget=AdminFileWidget,
         help_text="JPEG, PNG or WebP. Replaces the provider's; clear it to fetch theirs again.",
     )
+
+    def clean_transcript(self):
+        return transcript_clean(self.cleaned_data.get("transcript", ""))
 
     def clean_poster_file(self):
         """Keep the clean poster of a new upload (the field already checked it) for save_model."""
@@ -117,7 +168,7 @@ class VideoAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["url", "provider", "video_id", "title", "description"]}),
         ("Credits", {"fields": ["artist", "director", "year", "author_name", "upload_date"]}),
-        ("Accessibility", {"fields": ["transcript_url"]}),
+        ("Accessibility", {"fields": ["transcript", "transcript_url"]}),
         ("Poster", {"fields": ["poster_preview", "poster_file"]}),
         (
             "From the provider",
@@ -154,7 +205,7 @@ class VideoAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [VideoChapterInline]
+    inlines = [VideoChapterInline, VideoCaptionInline]
     actions = ["refresh_metadata", "check_health"]
 
     @admin.display(description="Poster")
@@ -243,6 +294,18 @@ class VideoAdmin(admin.ModelAdmin):
             poster_delete(renditions=obj.poster_renditions)
             obj.poster_renditions, obj.poster_source_url = [], ""
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is not VideoCaption:
+            return
+        # An empty transcript is filled from the first caption file uploaded with it.
+        uploaded = [cues for cues in (getattr(f, "cues", None) for f in formset.forms) if cues]
+        if uploaded and video_transcript_fill(video=form.instance, cues=uploaded[0]):
+            messages.info(
+                request,
+                "The transcript was empty: it now holds the captions' text, which you can edit.",
+            )
 
     @admin.action(description="Fetch details and posters again")
     def refresh_metadata(self, request, queryset):

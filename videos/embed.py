@@ -9,6 +9,7 @@ stored body is already sanitized and keeps the bracketed text, so each timecode 
 the nearest embedded video before it with today's player URL.
 """
 
+import json
 import re
 from dataclasses import dataclass, replace
 from html import unescape
@@ -85,7 +86,15 @@ def expand_placeholders(
     if counter[0] and mode == "page":
         # Timecodes may drive a player far above them: dock.js keeps it in view.
         out.append(format_html('<script src="{}" defer></script>', static("closer/dock.js")))
+    if mode == "page" and counter[0]:
+        # Watch-along follows the player's time to the paragraph quoting it.
+        out.append(watchalong_script())
     return "".join(out)
+
+
+def watchalong_script() -> str:
+    """Return the tag of the script that follows a playing video in the text quoting it."""
+    return format_html('<script src="{}" defer></script>', static("closer/watchalong.js"))
 
 
 @dataclass(frozen=True)
@@ -324,6 +333,9 @@ def render_video(ref: VideoRef, video=None, *, caption: str = "", mode: str = "p
             "duration": video.duration_display if video else "",
             "note": note,
             "chapters": _chapters(ref, video, mode=mode),
+            "transcript": _transcript(ref, video) if mode == "page" else [],
+            "captions": _captions(ref, video) if mode == "page" else "",
+            "watchalong_script": watchalong_script(),
             "playable": ref.playable,
             "provider_noun": provider.noun,
             "credits": _credits(video) if note else [],
@@ -340,6 +352,30 @@ def _credits(video) -> list[str]:
     if video.upload_date and not video.year:
         credits.append(str(video.upload_date.year))
     return [credit for credit in credits if credit]
+
+
+def _transcript(ref: VideoRef, video) -> list[dict]:
+    """Return the transcript's lines, each time a link that plays the video from there."""
+    if video is None or not video.transcript:
+        return []
+    duration, lines = video.duration_seconds, []
+    for line in video.transcript_lines:
+        seconds = line.start_seconds
+        if seconds is None:
+            link = ""
+        elif video.is_flagged or not ref.playable or (duration and seconds > duration):
+            link = gone_timecode(seconds)
+        else:
+            link = timecode_link(ref, seconds)
+        lines.append({"link": link, "text": line.text})
+    return lines
+
+
+def _captions(ref: VideoRef, video) -> str:
+    """Return a file video's caption tracks as JSON for player.js ("" when it has none)."""
+    if video is None or ref.player_kind != "native" or not video.caption_tracks:
+        return ""
+    return json.dumps(video.caption_sources, separators=(",", ":"))
 
 
 def _chapters(ref: VideoRef, video, *, mode: str) -> list[dict]:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
@@ -6,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pictures.pipeline import picture_data
+from videos.captions import language_clean, language_name, transcript_lines
 from videos.oembed import has_details_source
 from videos.providers import PROVIDERS, VideoRef, format_timecode, get_provider
 
@@ -87,6 +89,20 @@ class Video(models.Model):
     )
     transcript_url = models.URLField(
         max_length=2000, blank=True, help_text="A transcript or captions page for this video."
+    )
+    transcript = models.TextField(
+        blank=True,
+        help_text="What is said in the video, one line per moment: “[0:12] text” or “0:12 "
+        "text”. Pages show it under the video, each time a link that plays from there; search "
+        "finds essays by it. Left empty, it is filled from the first caption file uploaded.",
+    )
+    # The caption files as the player's <track>s, kept by videos.services.video_captions_sync
+    # whenever a VideoCaption changes: pages read them from the Video they already fetched.
+    caption_tracks = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The caption files: language, label and stored file name of each.",
     )
     metadata_fetched_at = models.DateTimeField(null=True, blank=True)
     metadata_error = models.CharField(max_length=500, blank=True)
@@ -288,6 +304,23 @@ class Video(models.Model):
     def missing_title(self) -> bool:
         return not self.title.strip()
 
+    @property
+    def transcript_lines(self) -> list:
+        """Return the transcript as lines (a start time, or None, and the text)."""
+        return transcript_lines(self.transcript)
+
+    @property
+    def caption_sources(self) -> list[dict]:
+        """Return the <track>s of a file video: src, srclang and label of each caption file."""
+        return [
+            {
+                "src": default_storage.url(track["file"]),
+                "srclang": track["language"],
+                "label": track["label"],
+            }
+            for track in self.caption_tracks
+        ]
+
 
 class VideoChapter(models.Model):
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="chapters")
@@ -310,3 +343,50 @@ class VideoChapter(models.Model):
     @property
     def timecode(self) -> str:
         return format_timecode(self.start_seconds)
+
+
+class VideoCaption(models.Model):
+    """A WebVTT caption file for a video, in one language: the <track> of a file video."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="captions")
+    language = models.CharField(
+        max_length=35,
+        help_text="The language spoken in the captions, as a code: en, fr, pt-BR, zh-Hant.",
+    )
+    label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What the player's captions menu says; empty: the language's own name "
+        "(English, Français).",
+    )
+    file = models.FileField(
+        upload_to="videos/captions/",
+        max_length=300,
+        help_text="A WebVTT file (.vtt, UTF-8). It is checked, and we serve a clean copy of "
+        "its cues.",
+    )
+    cue_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["video", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["video", "language"], name="videos_caption_unique_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.display_label} captions"
+
+    @property
+    def display_label(self) -> str:
+        return self.label or language_name(self.language)
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude)
+        if not exclude or "language" not in exclude:
+            try:
+                self.language = language_clean(self.language)
+            except ValidationError as error:
+                raise ValidationError({"language": error.messages}) from None

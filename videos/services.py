@@ -1,11 +1,13 @@
 """Cross-model writes for videos: every way a Video row comes to exist goes through here."""
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pictures.pipeline import CleanPicture, PictureError, rendition_largest
+from videos.captions import Cue, transcript_from_cues
 from videos.fetch import FetchError
-from videos.models import Health, Video
+from videos.models import Health, Video, VideoCaption
 from videos.oembed import OEmbedError, fetch_oembed, has_details_source
 from videos.posters import (
     PosterError,
@@ -163,6 +165,33 @@ def video_check_health(*, video: Video) -> str:
     video.set_health(health, now=timezone.now())
     video.save(update_fields=["health", "health_checked_at", "unavailable_since", "updated_at"])
     return video.health
+
+
+def video_captions_sync(*, video: Video) -> None:
+    """Copy the video's caption files into ``caption_tracks``, which its pages read."""
+    tracks = [
+        {"language": caption.language, "label": caption.display_label, "file": caption.file.name}
+        for caption in VideoCaption.objects.filter(video=video).order_by("language")
+    ]
+    if tracks != video.caption_tracks:
+        video.caption_tracks = tracks
+        # Saving the Video moves the page cache's version and refreshes its essays' index.
+        video.save(update_fields=["caption_tracks", "updated_at"])
+
+
+def video_transcript_fill(*, video: Video, cues: list[Cue]) -> bool:
+    """Give a video without a transcript one made from caption cues; return whether it did."""
+    if video.transcript.strip() or not cues:
+        return False
+    video.transcript = transcript_from_cues(cues)
+    video.save(update_fields=["transcript", "updated_at"])
+    return True
+
+
+def video_caption_file_delete(*, name: str) -> None:
+    """Remove a caption file from storage once the row that named it is gone for good."""
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
 
 
 def _warning(video: Video, problem: str) -> str:

@@ -9,6 +9,15 @@
       player = document.createElement("video");
       player.controls = true;
       player.autoplay = true;
+      // Caption files (WebVTT, from our own media) as the player's captions menu.
+      JSON.parse(facade.getAttribute("data-captions") || "[]").forEach(function (caption) {
+        var track = document.createElement("track");
+        track.kind = "captions";
+        track.src = caption.src;
+        track.srclang = caption.srclang;
+        track.label = caption.label;
+        player.appendChild(track);
+      });
     } else {
       player = document.createElement("iframe");
       player.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.template import Context, Template
 
 pytestmark = pytest.mark.django_db
 

@@ -37,6 +37,11 @@ def form_data(video, **overrides):
         "chapters-INITIAL_FORMS": "0",
         "chapters-MIN_NUM_FORMS": "0",
         "chapters-MAX_NUM_FORMS": "1000",
+        "captions-TOTAL_FORMS": "0",
+        "captions-INITIAL_FORMS": "0",
+        "captions-MIN_NUM_FORMS": "0",
+        "captions-MAX_NUM_FORMS": "1000",
+        "transcript": "",
     }
     data.update(overrides)
     return data
