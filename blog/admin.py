@@ -27,7 +27,7 @@ from blog import (  # noqa: F401 (author_admin, series_admin register their admi
     series_admin,
     services,
 )
-from blog.body_checks import body_video_line_warnings
+from blog.body_checks import body_warnings
 from blog.forms import (
     ImageAdminForm,
     PostAdminForm,
@@ -382,7 +382,7 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         post = form.instance
         if post.body_format == Post.BodyFormat.MARKDOWN:
-            for warning in body_video_line_warnings(form.cleaned_data.get("body", "")):
+            for warning in body_warnings(form.cleaned_data.get("body", "")):
                 messages.warning(request, warning)
         videos = {*post.embedded_videos.all(), *post.videos.all()}
         already_waiting = {video.pk for video in videos if video.metadata_pending}
