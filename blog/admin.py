@@ -19,13 +19,14 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 from taggit.utils import edit_string_for_tags
 
-from blog import (  # noqa: F401 (author_admin, series_admin register their admins)
+from blog import (  # noqa: F401 (author_admin, series_admin, still_admin register admins)
     admin_views,
     author_admin,
     images,
     review,
     series_admin,
     services,
+    still_admin,
 )
 from blog.body_checks import body_warnings
 from blog.forms import (
@@ -600,6 +601,7 @@ class TagAdmin(admin.ModelAdmin):
 @admin.register(Image)
 class ImageAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
     form = ImageAdminForm
+    inlines = [still_admin.StillInline]
     formfield_overrides = SAFE_IMAGE_FIELDS
     list_display = [
         "thumbnail",
