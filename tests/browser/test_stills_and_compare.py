@@ -143,7 +143,7 @@ def test_stills_and_pairs_have_no_axe_violations(
         page.add_script_tag(url=live_server.url + AXE_PATH)
         violations = page.evaluate(RUN_AXE)
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator(".post-body").screenshot(path=str(SHOTS / f"post-{color_scheme}-{width}.png"))
+        page.screenshot(path=str(SHOTS / f"post-{color_scheme}-{width}.png"), full_page=True)
     finally:
         context.close()
     assert violations == [] and page.problems == []
