@@ -138,3 +138,44 @@ def test_an_image_with_stills_cannot_be_deleted_from_under_them(make_still):
     still = make_still()
     with pytest.raises(ProtectedError):
         still.image.delete()
+
+
+def test_in_newsletter_emails_a_still_and_a_pair_keep_their_links(make_post, make_still):
+    from newsletter.emails import essay_body_html
+
+    still = make_still()
+    post = make_post(
+        body=f"[still:{still.pk}]\n\n[compare: https://youtu.be/dQw4w9WgXcQ | https://vimeo.com/76979871]"
+    )
+    html = essay_body_html(post)
+    assert "<iframe" not in html and "<button" not in html and "<script" not in html
+    assert re.search(r'<img src="http://[^"]+/media/images/[^"]+" alt="A monkey tied', html)
+    assert (
+        '<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=83s">Watch from 1:23</a>'
+        in html
+    )
+    assert "Side by side:" in html and '<a href="https://vimeo.com/76979871">Watch' in html
+
+
+def test_drafts_placing_a_still_show_nothing_of_it_to_readers(client, make_post, make_still):
+    still = make_still(caption="A secret frame")
+    draft = make_post(title="Secret", body=f"[still:{still.pk}]", status="draft", published_at=None)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    for address in ("/feed/", "/feed/atom/", still.video.get_absolute_url(), "/search/?q=secret"):
+        response = client.get(address)
+        assert "A secret frame" not in response.content.decode(), address
+
+
+def test_a_page_placing_stills_costs_one_query_for_them(client, make_post, make_still):
+    first, second = make_still(), make_still(at_seconds=100)
+    post = make_post(body=f"[still:{first.pk}]\n\n[still:{second.pk}]\n\n[still:{first.pk}]")
+    plain = make_post(body="No stills.")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as with_stills:
+        client.get(post.get_absolute_url())
+    with CaptureQueriesContext(connection) as without:
+        client.get(plain.get_absolute_url())
+    # The stills (with their image and video) in one query; the shot list in one more.
+    assert len(with_stills) - len(without) == 2
