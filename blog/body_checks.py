@@ -53,18 +53,24 @@ def body_shortcode_warnings(body: str) -> list[str]:
             parse_compare(text)
         except BadComparison as error:
             warnings.append(
-                f"Line {number} cannot be shown side by side: {error}. It shows as plain text: "
-                f"“{_shown(text)}”."
+                (
+                    number,
+                    f"Line {number} cannot be shown side by side: {error}. It shows as plain "
+                    f"text: “{_shown(text)}”.",
+                )
             )
     known = set(Still.objects.filter(pk__in=stills).values_list("pk", flat=True)) if stills else ()
     for pk, numbers in stills.items():
         if pk not in known:
             warnings += [
-                f"Line {number} places still {pk}, which does not exist: readers see a note "
-                "that it is missing. Check the number in Blog › Stills."
+                (
+                    number,
+                    f"Line {number} places still {pk}, which does not exist: readers see a "
+                    "note that it is missing. Check the number in Blog › Stills.",
+                )
                 for number in numbers
             ]
-    return warnings
+    return [warning for _, warning in sorted(warnings)]
 
 
 def body_video_line_warnings(body: str) -> list[str]:

@@ -115,9 +115,9 @@ def test_shortcode_warnings_name_unknown_stills_and_bad_comparisons():
     body = f"[still:424242]\n\nText [still:1] inline.\n\n[compare: {A} | {B} | offset=x]"
     warnings = body_warnings(body)
     assert warnings == [
+        "Line 1 places still 424242, which does not exist: readers see a note that it is "
+        "missing. Check the number in Blog › Stills.",
         "Line 5 cannot be shown side by side: “offset=x” is not an offset: write offset=12 "
         f"(seconds), offset=-12 or offset=1:05. It shows as plain text: “[compare: {A} | {B} | "
         "offset=x]”.",
-        "Line 1 places still 424242, which does not exist: readers see a note that it is "
-        "missing. Check the number in Blog › Stills.",
     ]
