@@ -23,7 +23,7 @@ class TimecodeField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", TIMECODE_HELP)
         kwargs.setdefault("max_length", 12)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "vTextField", "size": 10}))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 9}))
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -54,6 +54,7 @@ class StillInlineForm(StillFormMixin, forms.ModelForm):
     class Meta:
         model = Still
         fields = ["video", "at_seconds", "caption"]
+        widgets = {"caption": forms.TextInput(attrs={"size": 30})}
 
 
 class StillInline(admin.TabularInline):
@@ -111,6 +112,9 @@ class StillAdminForm(StillFormMixin, forms.ModelForm):
         self.fields["image"].required = False
         if not may_grab:
             del self.fields["grab"], self.fields["frame_alt"]
+        elif still_grab.ffmpeg_path() is None:
+            # Said before the editor tries: the form would refuse the grab anyway.
+            self.fields["grab"].help_text += " ffmpeg is not installed on this server."
 
     def clean(self):
         cleaned = super().clean()
@@ -154,7 +158,7 @@ class StillAdmin(admin.ModelAdmin):
     readonly_fields = ["shortcode_snippet", "preview"]
 
     class Media:
-        css = {"all": ["closer/admin/editor.css", "closer/site.css"]}
+        css = {"all": ["closer/admin/editor.css"]}
         js = ["closer/admin/copy.js"]
 
     def get_fieldsets(self, request, obj=None):
