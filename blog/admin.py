@@ -601,7 +601,6 @@ class TagAdmin(admin.ModelAdmin):
 @admin.register(Image)
 class ImageAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
     form = ImageAdminForm
-    inlines = [still_admin.StillInline]
     formfield_overrides = SAFE_IMAGE_FIELDS
     list_display = [
         "thumbnail",
@@ -627,6 +626,10 @@ class ImageAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
+
+    def get_inlines(self, request, obj):
+        # Stills of an image once it is in the library: the upload form stays the plain one.
+        return [still_admin.StillInline] if obj is not None else []
 
     def has_change_permission(self, request, obj=None):
         # Every writer may use any library image; only editors change other people's.
