@@ -19,15 +19,16 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 from taggit.utils import edit_string_for_tags
 
-from blog import (  # noqa: F401 (author_admin, series_admin register their admins)
+from blog import (  # noqa: F401 (author_admin, series_admin, still_admin register admins)
     admin_views,
     author_admin,
     images,
     review,
     series_admin,
     services,
+    still_admin,
 )
-from blog.body_checks import body_video_line_warnings
+from blog.body_checks import body_warnings
 from blog.forms import (
     ImageAdminForm,
     PostAdminForm,
@@ -382,7 +383,7 @@ class PostAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         post = form.instance
         if post.body_format == Post.BodyFormat.MARKDOWN:
-            for warning in body_video_line_warnings(form.cleaned_data.get("body", "")):
+            for warning in body_warnings(form.cleaned_data.get("body", "")):
                 messages.warning(request, warning)
         videos = {*post.inline_videos.all(), *post.attached_videos.all()}
         already_waiting = {video.pk for video in videos if video.metadata_pending}
@@ -625,6 +626,10 @@ class ImageAdmin(RefusedMediaWriteMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
+
+    def get_inlines(self, request, obj):
+        # Stills of an image once it is in the library: the upload form stays the plain one.
+        return [still_admin.StillInline] if obj is not None else []
 
     def has_change_permission(self, request, obj=None):
         # Every writer may use any library image; only editors change other people's.

@@ -22,10 +22,10 @@ from django.utils.html import strip_tags
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from blog import diffs, images, review, services, shares
-from blog.body_checks import body_video_line_warnings
+from blog import diffs, images, review, services, shares, stills
+from blog.body_checks import body_warnings
 from blog.forms import ShareDraftForm
-from blog.models import WORDS_PER_MINUTE, DraftShare, Image, Post
+from blog.models import WORDS_PER_MINUTE, DraftShare, Image, Post, Still
 from blog.rendering import BodyTooComplex, check_size, render
 from blog.tag_names import tag_match_key
 from videos.embed import expand_placeholders, keys_in
@@ -92,8 +92,9 @@ def preview(request, model_admin):
     videos = Video.objects.by_keys(keys_in(rendered.html))
     html = expand_placeholders(rendered.html, videos, mode="page")
     html = images.expand_placeholders(html, Image.objects.all(), mode="page")
+    html = stills.expand_placeholders(html, Still.objects.all(), mode="page")
     stats = reading_stats(len(strip_tags(rendered.html).split()))
-    warnings = body_video_line_warnings(body) if body_format == Post.BodyFormat.MARKDOWN else []
+    warnings = body_warnings(body) if body_format == Post.BodyFormat.MARKDOWN else []
     return JsonResponse({"html": html, "warnings": warnings, **stats})
 
 

@@ -13,11 +13,12 @@ class BlogConfig(AppConfig):
         search_index.connect_signals()
         # Imported here: the module needs the models, which exist only once apps are ready.
         from blog import page_cache
-        from blog.models import AuthorProfile, Series, author_profile_on_user_created
+        from blog.models import AuthorProfile, Series, Still, author_profile_on_user_created
 
         page_cache.connect_signals()
         page_cache.watch_model(AuthorProfile)
         page_cache.watch_model(Series)
+        page_cache.watch_model(Still)
         post_save.connect(
             author_profile_on_user_created,
             sender=get_user_model(),

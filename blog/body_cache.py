@@ -13,8 +13,8 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 
-from blog import images, page_cache
-from blog.models import Image
+from blog import images, page_cache, stills
+from blog.models import Image, Still
 from videos.embed import expand_placeholders
 
 logger = logging.getLogger(__name__)
@@ -53,4 +53,5 @@ def _expanded(post, mode: str) -> str:
     library = getattr(post, "body_images", None)
     if library is None:
         library = Image.objects.all()
-    return images.expand_placeholders(html, library, mode=mode)
+    html = images.expand_placeholders(html, library, mode=mode)
+    return stills.expand_placeholders(html, getattr(post, "body_stills", Still.objects), mode=mode)

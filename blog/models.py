@@ -13,7 +13,7 @@ from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
-from blog import images
+from blog import images, stills
 from blog.rendering import BodyTooComplex, check_body, render, render_description
 from blog.tag_names import tag_match_key
 from videos.embed import cites_moments, clip_label, moments_in
@@ -239,8 +239,14 @@ class PostQuerySet(models.QuerySet):
         posts = list(posts)
         ids = set().union(*(images.placeholder_ids(post.body_html) for post in posts))
         found = Image.objects.in_bulk(ids) if ids else {}
+        # Stills likewise: their image and video with them, one query when any body has one.
+        still_ids = set().union(*(stills.placeholder_ids(post.body_html) for post in posts))
+        found_stills = (
+            Still.objects.select_related("image", "video").in_bulk(still_ids) if still_ids else {}
+        )
         for post in posts:
             post.body_images = found
+            post.body_stills = found_stills
         return posts
 
     def shown_videos(self):
@@ -568,32 +574,46 @@ class Post(models.Model):
         if not hasattr(self, "_shot_list"):
             self._shot_list = (
                 list(self.cited_moments.select_related("video"))
-                if cites_moments(self.body_html)
+                if cites_moments(self.body_html) or "<closer-still " in self.body_html
                 else []
             )
         return self._shot_list
 
     def _sync_cited_moments(self):
-        """Store the timecodes and clips the body cites, so pages need not re-parse bodies."""
-        videos = list(self.inline_videos.all())
+        """Store the timecodes, clips and stills the body cites, so pages need not re-parse."""
         attached = self.video_attachments.select_related("video").first()
-        fallback = attached.video if attached else None
-        by_key = {video.key: video for video in [*videos, *filter(None, [fallback])]}
-        found = moments_in(self.body_html, videos, fallback=fallback)
-        self.cited_moments.all().delete()
-        CitedMoment.objects.bulk_create(
-            CitedMoment(
-                post=self,
-                video=by_key[moment.video_key],
-                position=position,
-                start_seconds=moment.start_seconds,
-                end_seconds=moment.end_seconds,
-                excerpt=moment.excerpt,
-                anchor=moment.anchor,
-            )
-            for position, moment in enumerate(found)
-            if moment.video_key in by_key
+        found = cited_moments_unsaved(
+            post=self,
+            videos=list(self.inline_videos.all()),
+            fallback=attached.video if attached else None,
         )
+        self.cited_moments.all().delete()
+        CitedMoment.objects.bulk_create(found)
+
+
+def cited_moments_unsaved(*, post, videos, fallback) -> list:
+    """Return the moments post's body_html cites, in order, as unsaved CitedMoments.
+
+    Timecodes and clips point at the body's videos (or fallback); a still carries its own.
+    """
+    cited_stills = stills.cited_stills(post.body_html, Still.objects.all())
+    by_key = {
+        video.key: video for video in [*videos, *filter(None, [fallback]), *cited_stills.videos()]
+    }
+    found = moments_in(post.body_html, videos, fallback=fallback, cited=cited_stills.moment)
+    return [
+        CitedMoment(
+            post=post,
+            video=by_key[moment.video_key],
+            position=position,
+            start_seconds=moment.start_seconds,
+            end_seconds=moment.end_seconds,
+            excerpt=moment.excerpt,
+            anchor=moment.anchor,
+        )
+        for position, moment in enumerate(found)
+        if moment.video_key in by_key
+    ]
 
 
 class SeriesQuerySet(models.QuerySet):
@@ -898,6 +918,63 @@ class Image(models.Model):
         if new_file:
             # Every way an image arrives (admin, editor upload, import, demo) passes here.
             images.image_enqueue_renditions(self)
+
+
+class Still(models.Model):
+    """A frame of a video quoted as a picture: a library image, the video and the moment.
+
+    Placed in a body with ``[still:ID]``: readers get the picture captioned with the video's
+    credits and the time, and pressing it plays the video from there (``blog.stills``).
+    """
+
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="stills")
+    video = models.ForeignKey("videos.Video", on_delete=models.PROTECT, related_name="stills")
+    at_seconds = models.PositiveIntegerField(help_text="The moment of the video the frame is from.")
+    caption = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="What the essay says about this frame; empty: the image's own caption.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.video} at {self.timecode}"
+
+    @property
+    def timecode(self) -> str:
+        return clip_label(self.at_seconds, None)
+
+    @property
+    def shortcode(self) -> str:
+        return f"[still:{self.pk}]"
+
+    @property
+    def shown_caption(self) -> str:
+        return self.caption or self.image.caption
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._sync_placing_posts()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            self._sync_placing_posts()
+        return result
+
+    def _sync_placing_posts(self):
+        # The shot lists of the essays placing it carry its video and time.
+        for post in Post.objects.filter(body_html__contains=still_placeholder(self.pk)):
+            post._sync_cited_moments()
+
+
+def still_placeholder(pk) -> str:
+    """Return the placeholder a stored body holds where it places still pk."""
+    return f'<closer-still data-id="{pk}"></closer-still>'
 
 
 class PendingChange(models.Model):

@@ -9,7 +9,8 @@ The pipeline (see shared/DESIGN.md):
 4. markers become ``<closer-video>`` placeholders, which the page later expands into a player
    facade (``videos.embed``): placeholders are never produced from author text.
 
-Library images work the same way: a paragraph holding only ``[image:42]`` becomes a
+Library images work the same way (and stills, ``[still:7]``, and side-by-side videos,
+``[compare: URL | URL]``): a paragraph holding only ``[image:42]`` becomes a
 ``<closer-image data-id="42">`` placeholder, expanded at display time (``blog.images``) into a
 ``<figure>`` with a ``<picture>``/``srcset``, so the stored body never goes stale when an image's
 alt text, caption or renditions change.
@@ -31,7 +32,8 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify as heading_slug
 from mdit_py_plugins.footnote import footnote_plugin
 
-from videos.embed import placeholder_html
+from videos.compare import BadComparison, parse_compare
+from videos.embed import compare_placeholder_html, placeholder_html
 from videos.providers import UnsupportedVideoURL, parse_video_url
 
 ALLOWED_TAGS = frozenset(
@@ -223,9 +225,11 @@ class Rendered:
     html: str
     video_urls: list[str] = field(default_factory=list)
     image_ids: list[int] = field(default_factory=list)
+    still_ids: list[int] = field(default_factory=list)
 
 
 IMAGE_SHORTCODE = re.compile(r"^\[image:(\d{1,12})\]$")
+STILL_SHORTCODE = re.compile(r"^\[still:(\d{1,12})\]$")
 
 
 class _VideoMarkers:
@@ -235,6 +239,30 @@ class _VideoMarkers:
         self.nonce = secrets.token_hex(12)
         self.found: list[tuple[str, object]] = []  # (url, VideoRef)
         self.image_ids: list[int] = []
+        self.still_ids: list[int] = []
+        self.comparisons: list = []  # videos.compare.Comparison
+
+    @property
+    def video_urls(self) -> list[str]:
+        compared = [url for c in self.comparisons for url in (c.first_url, c.second_url)]
+        return [url for url, _ in self.found] + compared
+
+    def still_marker_for(self, text: str) -> str | None:
+        match = STILL_SHORTCODE.match(text.strip())
+        if not match:
+            return None
+        self.still_ids.append(int(match.group(1)))
+        return f"<p>closer-still-{self.nonce}-{match.group(1)}</p>\n"
+
+    def compare_marker_for(self, text: str) -> str | None:
+        try:
+            comparison = parse_compare(text)
+        except BadComparison:
+            return None  # kept as written; the preview and the save say why
+        if comparison is None:
+            return None
+        self.comparisons.append(comparison)
+        return f"<p>closer-compare-{self.nonce}-{len(self.comparisons) - 1}</p>\n"
 
     def image_marker_for(self, text: str) -> str | None:
         match = IMAGE_SHORTCODE.match(text.strip())
@@ -259,6 +287,16 @@ class _VideoMarkers:
             return placeholder_html(ref, url)
 
         sanitized = pattern.sub(replace, sanitized)
+        sanitized = re.sub(
+            rf"<p>closer-compare-{self.nonce}-(\d+)</p>",
+            lambda match: compare_placeholder_html(self.comparisons[int(match.group(1))]),
+            sanitized,
+        )
+        sanitized = re.sub(
+            rf"<p>closer-still-{self.nonce}-(\d+)</p>",
+            r'<closer-still data-id="\1"></closer-still>',
+            sanitized,
+        )
         return re.sub(
             rf"<p>closer-image-{self.nonce}-(\d+)</p>",
             r'<closer-image data-id="\1"></closer-image>',
@@ -279,7 +317,11 @@ def _video_paragraph_rule(markers: _VideoMarkers):
             ):
                 continue
             candidate = inline.content.strip()
-            marker = markers.image_marker_for(candidate)
+            marker = (
+                markers.image_marker_for(candidate)
+                or markers.still_marker_for(candidate)
+                or markers.compare_marker_for(candidate)
+            )
             if marker is not None:
                 _replace_paragraph(opening, inline, closing, marker)
                 continue
@@ -322,6 +364,8 @@ _BLOCK_START = re.compile(
 )
 _HTML_VIDEO_PARAGRAPH = re.compile(r"<p>\s*(https?://[^\s<>\"']+)\s*</p>", re.I)
 _HTML_IMAGE_PARAGRAPH = re.compile(r"<p>\s*(\[image:\d{1,12}\])\s*</p>", re.I)
+_HTML_STILL_PARAGRAPH = re.compile(r"<p>\s*(\[still:\d{1,12}\])\s*</p>", re.I)
+_HTML_COMPARE_PARAGRAPH = re.compile(r"<p>\s*(\[compare:[^<\]]*\])\s*</p>", re.I)
 
 
 def _autop(text: str) -> str:
@@ -349,6 +393,12 @@ def _checked_raw_html(text: str, body_format: str, markers) -> str:
         raw = _HTML_IMAGE_PARAGRAPH.sub(
             lambda m: markers.image_marker_for(m.group(1)) or m.group(0), raw
         )
+        raw = _HTML_STILL_PARAGRAPH.sub(
+            lambda m: markers.still_marker_for(m.group(1)) or m.group(0), raw
+        )
+        raw = _HTML_COMPARE_PARAGRAPH.sub(
+            lambda m: markers.compare_marker_for(html.unescape(m.group(1))) or m.group(0), raw
+        )
     else:
         raw = _markdown(markers).render(text)
     check_structure(raw)
@@ -365,7 +415,10 @@ def render(text: str, body_format: str = "markdown") -> Rendered:
     safe = _anchor_headings(sanitize_html(raw))
     safe = markers.expand(safe)
     return Rendered(
-        html=safe, video_urls=[url for url, _ in markers.found], image_ids=markers.image_ids
+        html=safe,
+        video_urls=markers.video_urls,
+        image_ids=markers.image_ids,
+        still_ids=markers.still_ids,
     )
 
 
@@ -398,9 +451,12 @@ def _anchor_headings(safe: str) -> str:
     def replace(match):
         level, wanted, inner = match.group(1, 2, 3)
         # A non-ASCII title ("Über") folds to ASCII ("uber"): SAFE_ID refuses the rest.
-        base = wanted or unicodedata.normalize(
-            "NFKD", heading_slug(html.unescape(_ANY_TAG.sub("", inner)))
-        ).encode("ascii", "ignore").decode()
+        base = (
+            wanted
+            or unicodedata.normalize("NFKD", heading_slug(html.unescape(_ANY_TAG.sub("", inner))))
+            .encode("ascii", "ignore")
+            .decode()
+        )
         if not SAFE_ID.match(base or "") or _is_page_id(base):
             base = "section" if not SAFE_ID.match(base or "") else f"{base}-section"
         anchor, n = base, 1

@@ -21,9 +21,16 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.models import CitedMoment, DraftShare, PendingChange, Post, Tag, tag_slug_base
+from blog.models import (
+    DraftShare,
+    PendingChange,
+    Post,
+    Tag,
+    cited_moments_unsaved,
+    tag_slug_base,
+)
 from blog.rendering import render
-from videos.embed import keys_in, moments_in
+from videos.embed import keys_in
 from videos.models import Video
 
 MAX_DAYS = 90
@@ -106,17 +113,4 @@ def _apply_pending_change(post: Post, change: PendingChange) -> None:
     post._prefetched_objects_cache["tags"] = tags
     attached = post.video_attachments.all()
     fallback = attached[0].video if attached else None
-    by_key = {video.key: video for video in [*videos, *filter(None, [fallback])]}
-    post._shot_list = [
-        CitedMoment(
-            post=post,
-            video=by_key[moment.video_key],
-            position=position,
-            start_seconds=moment.start_seconds,
-            end_seconds=moment.end_seconds,
-            excerpt=moment.excerpt,
-            anchor=moment.anchor,
-        )
-        for position, moment in enumerate(moments_in(post.body_html, videos, fallback=fallback))
-        if moment.video_key in by_key
-    ]
+    post._shot_list = cited_moments_unsaved(post=post, videos=videos, fallback=fallback)

@@ -17,7 +17,9 @@ from html import unescape
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
+from videos.compare import offset_text
 from videos.providers import (
     UnsupportedVideoURL,
     VideoRef,
@@ -28,9 +30,17 @@ from videos.providers import (
 )
 
 _PLACEHOLDER = re.compile(r'<closer-video data-key="([^"]*)" data-url="([^"]*)"></closer-video>')
-# One pass over sanitized HTML: a placeholder, any other tag, or a run of text. A tag runs to
-# the first ">" outside quotes: bleach leaves ">" unescaped inside attribute values.
-_TOKEN = re.compile(rf"({_PLACEHOLDER.pattern})|(<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)|([^<]+|<)")
+# Side by side (videos.compare): two videos and the offset between their starts.
+_COMPARE = re.compile(
+    r'<closer-compare data-first-key="([^"]*)" data-first-url="([^"]*)" '
+    r'data-second-key="([^"]*)" data-second-url="([^"]*)" data-offset="(-?\d+)"></closer-compare>'
+)
+_COMPARE_WHOLE = r"<closer-compare [^>]*></closer-compare>"
+# One pass over sanitized HTML: a placeholder, a comparison, any other tag, or a run of text. A
+# tag runs to the first ">" outside quotes: bleach leaves ">" unescaped inside attribute values.
+_TOKEN = re.compile(
+    rf"({_PLACEHOLDER.pattern})|({_COMPARE_WHOLE})|(<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)|([^<]+|<)"
+)
 _CLOCK = r"[0-9]{1,2}(?::[0-5][0-9]){1,2}"
 # "[1:23]" is a moment, "[1:23-1:45]" (hyphen or en dash) a clip that stops at its end.
 _TIMECODE = re.compile(rf"\[({_CLOCK})(?:\s?[-\u2013]\s?({_CLOCK}))?\]")
@@ -43,9 +53,23 @@ def placeholder_html(ref: VideoRef, url: str) -> str:
     return f'<closer-video data-key="{escape(ref.key)}" data-url="{escape(url)}"></closer-video>'
 
 
+def compare_placeholder_html(comparison) -> str:
+    """Return the placeholder stored in body_html for a side-by-side pair of videos."""
+    return (
+        f'<closer-compare data-first-key="{escape(comparison.first.key)}" '
+        f'data-first-url="{escape(comparison.first_url)}" '
+        f'data-second-key="{escape(comparison.second.key)}" '
+        f'data-second-url="{escape(comparison.second_url)}" '
+        f'data-offset="{int(comparison.offset)}"></closer-compare>'
+    )
+
+
 def keys_in(html: str) -> list[str]:
     """Return the "provider:id" keys of the videos placed in stored HTML, in order."""
-    return [match.group(1) for match in _PLACEHOLDER.finditer(html)]
+    keys = [match.group(1) for match in _PLACEHOLDER.finditer(html)]
+    for match in _COMPARE.finditer(html):
+        keys += [match.group(1), match.group(3)]
+    return keys
 
 
 def expand_placeholders(
@@ -61,10 +85,15 @@ def expand_placeholders(
     current = _first_placed(html, by_key, fallback)
     if current is not None:
         current = (replace(current[0], end_seconds=None), current[1])
-    out, skip_depth, clips, counter = [], 0, False, [0]
+    out, skip_depth, clips, counter, compared = [], 0, False, [0], False
     for token in _TOKEN.finditer(html):
-        placeholder, key, url, tag, text = token.group(1, 2, 3, 4, 5)
-        if placeholder:
+        placeholder, key, url, compare, tag, text = token.group(1, 2, 3, 4, 5, 6)
+        if compare:
+            # Timecodes keep pointing at the single video above: a pair has no "nearest".
+            shown = render_compare(compare, by_key, mode=mode)
+            compared = compared or bool(shown)
+            out.append(shown)
+        elif placeholder:
             found = _placed(key, url, by_key)
             if found is not None:
                 current = (replace(found[0], end_seconds=None), found[1])
@@ -89,12 +118,35 @@ def expand_placeholders(
     if mode == "page" and counter[0]:
         # Watch-along follows the player's time to the paragraph quoting it.
         out.append(watchalong_script())
+    if compared and mode == "page":
+        out.append(format_html('<script src="{}" defer></script>', static("closer/compare.js")))
     return "".join(out)
 
 
 def watchalong_script() -> str:
     """Return the tag of the script that follows a playing video in the text quoting it."""
     return format_html('<script src="{}" defer></script>', static("closer/watchalong.js"))
+
+
+def render_compare(placeholder: str, by_key: dict, *, mode: str = "page") -> str:
+    """Return two videos side by side with one button starting both ("" if unreadable)."""
+    match = _COMPARE.fullmatch(placeholder)
+    if not match:
+        return ""
+    first, second = _placed(*match.group(1, 2), by_key), _placed(*match.group(3, 4), by_key)
+    if first is None or second is None:
+        return ""
+    offset = int(match.group(5))
+    return render_to_string(
+        "videos/_feed_compare.html" if mode == "feed" else "videos/_compare.html",
+        {
+            # Each drawn from our own templates, its values escaped there.
+            "first": mark_safe(render_video(*first, mode=mode)),
+            "second": mark_safe(render_video(*second, mode=mode)),
+            "offset": offset,
+            "offset_text": offset_text(offset),
+        },
+    ).strip()
 
 
 @dataclass(frozen=True)
@@ -123,11 +175,13 @@ def moment_anchor(number: int) -> str:
     return f"moment-{number}"
 
 
-def moments_in(html: str, videos, *, fallback=None) -> list[Moment]:
+def moments_in(html: str, videos, *, fallback=None, cited=None) -> list[Moment]:
     """Return every timecode and clip cited in stored HTML, with the sentence around each.
 
     Walks the HTML as expand_placeholders does, so moment N here is the link that carries
-    id="moment-N" on the page.
+    id="moment-N" on the page. cited, when given, is asked about every other tag and returns
+    the Moment it stands for or None: how the essay's own elements (a still, placed by the
+    app that knows them) join the list in their place.
     """
     by_key = {video.key: video for video in videos}
     current = _first_placed(html, by_key, fallback)
@@ -141,14 +195,19 @@ def moments_in(html: str, videos, *, fallback=None) -> list[Moment]:
         block.clear()
 
     for token in _TOKEN.finditer(html):
-        placeholder, key, url, tag, text = token.group(1, 2, 3, 4, 5)
-        if placeholder:
+        placeholder, key, url, compare, tag, text = token.group(1, 2, 3, 4, 5, 6)
+        if compare:
+            close_block()
+        elif placeholder:
             close_block()
             if (found := _placed(key, url, by_key)) is not None:
                 current = found
         elif tag:
             if _BLOCK.match(tag):
                 close_block()
+            if cited is not None and (moment := cited(tag)) is not None:
+                close_block()
+                moments.append(moment)
             if match := _NO_TIMECODES.match(tag):
                 skip_depth = max(0, skip_depth + (-1 if match.group(1) else 1))
         else:
@@ -261,6 +320,7 @@ def timecode_link(
     mode: str = "page",
     label: str = "",
     anchor: str = "",
+    extra_class: str = "",
 ) -> str:
     """Return a link to ref at seconds: a deep link, which player.js turns into a seek.
 
@@ -274,9 +334,10 @@ def timecode_link(
     id_attribute = format_html(' id="{}"', anchor) if anchor else ""
     if end is None:
         return format_html(
-            '<a{} class="timecode" href="{}" data-video-key="{}" data-start="{}" '
+            '<a{} class="timecode{}" href="{}" data-video-key="{}" data-start="{}" '
             'data-player-url="{}">{}</a>',
             id_attribute,
+            f" {extra_class}" if extra_class else "",
             watch_url,
             ref.key,
             seconds,

@@ -4,6 +4,7 @@ import pytest
 from test_admin import post_form
 
 from blog.body_checks import body_video_line_warnings
+from blog.models import Post
 
 BODY = (
     "An essay.\n\nhttps://www.youtube.com/watch?v=oops\n\nhttps://vimeo.com/notanumber\n\n"
@@ -31,3 +32,25 @@ def test_the_preview_and_the_save_name_the_line(admin_client, admin_user):
     )
     shown = " ".join(str(m) for m in response.context["messages"])
     assert "Line 3 looks like a video link" in shown and "Line 5 looks like" in shown
+
+
+@pytest.mark.django_db
+def test_unknown_stills_and_bad_pairs_are_named_and_kept(admin_client, admin_user):
+    body = (
+        "Intro.\n\n[still:424242]\n\n"
+        "[compare: https://youtu.be/dQw4w9WgXcQ | https://example.com/x]\n\nEnd."
+    )
+    preview = admin_client.post(
+        "/admin/blog/post/preview/", {"body": body, "body_format": "markdown"}
+    ).json()
+    assert [w.split(" ")[:2] for w in preview["warnings"]] == [["Line", "3"], ["Line", "5"]]
+    assert "[Still 424242 is missing from the library.]" in preview["html"]
+    assert "[compare: https://youtu.be/dQw4w9WgXcQ | https://example.com/x]" in preview["html"]
+    response = admin_client.post(
+        "/admin/blog/post/add/", post_form(author=admin_user.pk, body=body), follow=True
+    )
+    assert response.status_code == 200
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "Line 3 places still 424242, which does not exist" in shown
+    assert "Line 5 cannot be shown side by side: the second address" in shown
+    assert Post.objects.get().body == body  # saved as written

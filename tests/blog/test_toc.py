@@ -70,9 +70,7 @@ class TestTocOnThePage:
         assert "In this essay" not in html
 
     def test_hostile_heading_text_stays_text(self, client, make_post):
-        post = make_post(
-            body="## <img src=x onerror=alert(1)>Bad\n\n## &lt;script&gt;\n\n## Three"
-        )
+        post = make_post(body="## <img src=x onerror=alert(1)>Bad\n\n## &lt;script&gt;\n\n## Three")
         html = client.get(post.get_absolute_url()).content.decode()
         toc = re.search(r'<nav class="toc".*?</nav>', html, re.DOTALL).group(0)
         assert "<img" not in toc and "<script" not in toc

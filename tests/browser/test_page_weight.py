@@ -36,7 +36,9 @@ def heavy_post(make_post, django_capture_on_commit_callbacks):
         + "At [0:30] the room turns. " * 40,
         featured_image=hero(django_capture_on_commit_callbacks),
     )
-    for n, url in enumerate(["https://www.youtube.com/watch?v=4JkIs37a2JE", "https://vimeo.com/76979871"]):
+    for n, url in enumerate(
+        ["https://www.youtube.com/watch?v=4JkIs37a2JE", "https://vimeo.com/76979871"]
+    ):
         video, _ = video_get_or_create_from_url(url=url)
         video_set_poster(video=video, picture=poster_clean(artwork(("corridor", "forest")[n])))
         video.save()
@@ -53,7 +55,9 @@ def transferred(browser, url, width):
     page.on("requestfinished", lambda request: loads.append(request))
     page.goto(url)
     page.wait_for_load_state("networkidle")
-    sizes = [(r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]) for r in loads]
+    sizes = [
+        (r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]) for r in loads
+    ]
     context.close()
     return sizes
 

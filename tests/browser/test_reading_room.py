@@ -34,7 +34,9 @@ class TestTableOfContents:
         page.locator(".toc").get_by_role("link", name="The turn").click()
         page.wait_for_url("**#the-turn")
         assert in_viewport(page, "#the-turn")
-        assert page.evaluate("document.querySelector('#the-turn').getBoundingClientRect().top") < 100
+        assert (
+            page.evaluate("document.querySelector('#the-turn').getBoundingClientRect().top") < 100
+        )
 
     def test_on_a_phone_the_contents_fold_and_open(self, browser, live_server, make_post):
         post = make_post(body=LONG_ESSAY)
@@ -115,9 +117,7 @@ class TestDockingPlayer:
         page.locator("iframe.video-player").wait_for()
         assert not docked(page)
 
-    def test_on_a_phone_the_dock_is_a_thin_bar_at_the_bottom(
-        self, browser, live_server, make_post
-    ):
+    def test_on_a_phone_the_dock_is_a_thin_bar_at_the_bottom(self, browser, live_server, make_post):
         context = browser.new_context(viewport={"width": 390, "height": 800})
         page = context.new_page()
         self.follow_far_timecode(page, live_server, make_post)
@@ -154,7 +154,9 @@ class TestHeaderSearch:
         context.close()
 
     def test_without_javascript_the_icon_goes_to_the_search_page(self, browser, live_server):
-        context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
+        context = browser.new_context(
+            viewport={"width": 390, "height": 800}, java_script_enabled=False
+        )
         page = context.new_page()
         page.goto(live_server.url + "/")
         page.get_by_role("link", name="Search the essays").click()

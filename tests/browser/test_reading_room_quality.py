@@ -56,7 +56,13 @@ def open_states(page, live_server, width, essay, long_essay):
     "color_scheme,width", [("light", 1280), ("dark", 1280), ("light", 375), ("dark", 375)]
 )
 def test_new_states_pass_axe_and_the_html_checker(
-    browser, live_server, make_post, validate_html, tmp_path, color_scheme, width  # noqa: F811
+    browser,
+    live_server,
+    make_post,
+    validate_html,  # noqa: F811 (the fixture imported above)
+    tmp_path,
+    color_scheme,
+    width,  # noqa: F811
 ):
     call_command("load_demo", verbosity=0)
     essay = Post.objects.get(slug=demo.ESSAY["slug"]).get_absolute_url()

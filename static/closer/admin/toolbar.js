@@ -22,6 +22,8 @@
     ["A video", "its address alone on a line: https://vimeo.com/76979871"],
     ["A timecode", "[1:23] or [1:02:03] jumps the video above to that moment"],
     ["An image", "[image:12] alone on a line (the Insert image… button)"],
+    ["A still", "[still:7] alone on a line: a frame of a video (Blog › Stills), plays from its time"],
+    ["Side by side", "[compare: URL_A | URL_B] or [compare: URL_A | URL_B | offset=12] alone on a line"],
     ["A footnote", "word[^1] … and, at the end, [^1]: the note"],
     ["A quote", "> at the start of the line"],
     ["Emphasis", "*italic*, **bold**, ## Heading, - list item"],
