@@ -113,6 +113,12 @@ def image_make_renditions(image_pk: int) -> str:
     if not updated:
         renditions_delete(renditions=renditions, storage=image.file.storage)
         return "replaced meanwhile"
+    # update() sends no save signal, so tell the page cache itself: a stored page still points
+    # at the original and would keep doing so. (Imported here: page_cache imports the models,
+    # which import this module.)
+    from blog.page_cache import content_version_bump
+
+    content_version_bump()
     return f"{len(renditions)} renditions"
 
 

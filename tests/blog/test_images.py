@@ -436,6 +436,15 @@ class TestRenditionsInTheBackground:
             admin_client.get(f"/admin/blog/image/{image.pk}/change/").content.decode()
         )
 
+    def test_a_cached_page_shows_the_renditions_once_they_exist(self, client, make_post):
+        image = self._uploaded_without_worker()
+        post = make_post(title="Red room", body=f"[image:{image.pk}]")
+        assert image.file.url in client.get(post.get_absolute_url()).content.decode()
+        images.image_make_renditions.enqueue(image.pk)
+        image.refresh_from_db()
+        html = client.get(post.get_absolute_url()).content.decode()
+        assert image.renditions[0]["name"] in html and f'src="{image.file.url}"' not in html
+
     def test_a_deleted_or_replaced_image_is_left_alone(self):
         gone = self._uploaded_without_worker()
         gone_pk = gone.pk

@@ -27,7 +27,7 @@ PAGES = {
     "series-index": "/series/",
     "404": "/posts/no-such-essay/",
 }
-SIZES = {"phone": (375, 812), "desktop": (1280, 900)}
+SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
