@@ -60,6 +60,11 @@ video keeps to its rule: one room, one camera move, and the conviction that if t
 the world turns with it.
 """
 
+AUTHOR_BIO = (
+    "Ana Reyes writes about music videos and the films they borrow from, one practical "
+    "effect at a time. She is the invented author of Closer's demo essays."
+)
+
 ESSAY = {
     "slug": "the-room-that-moves-virtual-insanity",
     "title": "The room that moves: the practical trick behind “Virtual Insanity”",

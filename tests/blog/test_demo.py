@@ -83,3 +83,15 @@ def test_demo_adds_missing_pictures_to_an_earlier_demo(isolated_media):
     call_command("load_demo", verbosity=0)
     assert Post.objects.filter(featured_image__isnull=False).count() == 9
     assert all(v.poster_renditions for v in Video.objects.all())
+
+
+def test_the_demo_author_page_introduces_her_and_keeps_an_edited_bio(client):
+    call_command("load_demo", verbosity=0)
+    page = client.get("/authors/ana-reyes/").content.decode()
+    assert 'class="author-bio"' in page and "practical effect" in page
+    profile = Post.objects.first().author.profile
+    profile.bio = "Her own words."
+    profile.save()
+    call_command("load_demo", verbosity=0)
+    profile.refresh_from_db()
+    assert profile.bio == "Her own words."

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from blog import demo, demo_art, page_cache, services
-from blog.models import Image, Post, PostVideo, Series
+from blog.models import Image, Post, PostVideo, Series, author_profile_for
 from videos.models import Video
 from videos.posters import poster_clean
 from videos.services import video_get_or_create_from_url, video_set_poster
@@ -22,6 +22,10 @@ class Command(BaseCommand):
             username="demo",
             defaults={"first_name": "Ana", "last_name": "Reyes", "is_active": False},
         )
+        profile = author_profile_for(author)
+        if not profile.bio:  # an editor's own words are kept on a second run
+            profile.bio = demo.AUTHOR_BIO
+            profile.save(update_fields=["bio"])
         now = timezone.now()
         created = 0
         for spec in [demo.ESSAY, *demo.SHORT_POSTS]:
