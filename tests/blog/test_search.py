@@ -178,7 +178,6 @@ def test_search_matches_only_what_readers_can_see(client, make_post):
     assert "An essay" in client.get("/search/", {"q": "clicky"}).content.decode()
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the ranking window is SQLite's")
 def test_a_word_in_most_essays_ranks_only_the_newest_matches(client, make_post, draft, monkeypatch):
     """Bounded work for a broad word: the newest RANKED_MATCHES published matches, and "more"."""
     from blog import search
