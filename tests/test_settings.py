@@ -34,6 +34,7 @@ SETTINGS_VARS = (
     "SECURE_HSTS_SECONDS",
     "CLOSER_MAX_UPLOAD_BYTES",
     "CLOSER_MAX_IMAGE_PIXELS",
+    "CLOSER_MAX_CAPTION_BYTES",
     "CLOSER_OEMBED_TIMEOUT",
     "CLOSER_OEMBED_ENDPOINTS",
     "CLOSER_POSTER_MAX_BYTES",
@@ -178,6 +179,7 @@ class TestCloserSettings:
         assert json.loads(result.stdout.strip().splitlines()[-1]) == {
             "CLOSER_MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
             "CLOSER_MAX_IMAGE_PIXELS": 50_000_000,
+            "CLOSER_MAX_CAPTION_BYTES": 1024 * 1024,
             "CLOSER_OEMBED_TIMEOUT": 3.0,
             "CLOSER_OEMBED_ENDPOINTS": {},
             "CLOSER_POSTER_MAX_BYTES": 5 * 1024 * 1024,
@@ -215,6 +217,7 @@ class TestCloserSettings:
             "DEBUG": "true",
             "CLOSER_MAX_UPLOAD_BYTES": "1000",
             "CLOSER_MAX_IMAGE_PIXELS": "2000",
+            "CLOSER_MAX_CAPTION_BYTES": "3000",
             "CLOSER_OEMBED_TIMEOUT": "1.5",
             "CLOSER_OEMBED_ENDPOINTS": '{"youtube": "http://127.0.0.1:9/oembed"}',
             "CLOSER_POSTER_MAX_BYTES": "3000",
@@ -251,6 +254,7 @@ class TestCloserSettings:
         assert json.loads(result.stdout.strip().splitlines()[-1]) == {
             "CLOSER_MAX_UPLOAD_BYTES": 1000,
             "CLOSER_MAX_IMAGE_PIXELS": 2000,
+            "CLOSER_MAX_CAPTION_BYTES": 3000,
             "CLOSER_OEMBED_TIMEOUT": 1.5,
             "CLOSER_OEMBED_ENDPOINTS": {"youtube": "http://127.0.0.1:9/oembed"},
             "CLOSER_POSTER_MAX_BYTES": 3000,
