@@ -601,6 +601,12 @@ def cited_moments_unsaved(*, post, videos, fallback) -> list:
         video.key: video for video in [*videos, *filter(None, [fallback]), *cited_stills.videos()]
     }
     found = moments_in(post.body_html, videos, fallback=fallback, cited=cited_stills.moment)
+    return cited_moments_from(post, found, by_key)
+
+
+def cited_moments_from(post, found, by_key) -> list:
+    """Return found moments (``videos.embed.moments_in``) as unsaved CitedMoments of post, in
+    order; a moment of a video not in by_key (video key → Video) is left out."""
     return [
         CitedMoment(
             post=post,

@@ -34,6 +34,7 @@ from blog.models import (
     Revision,
     Tag,
     TaggedPost,
+    cited_moments_from,
 )
 from blog.page_cache import content_version_batched
 from blog.rendering import BodyTooComplex, check_body, render
@@ -371,19 +372,7 @@ class _Importer:
             links += [embedded(post_id=post.pk, video_id=video.pk) for video in videos]
             if videos and cites_moments(post.body_html):
                 by_key = {video.key: video for video in videos}
-                moments += [
-                    CitedMoment(
-                        post=post,
-                        video=by_key[moment.video_key],
-                        position=position,
-                        start_seconds=moment.start_seconds,
-                        end_seconds=moment.end_seconds,
-                        excerpt=moment.excerpt,
-                        anchor=moment.anchor,
-                    )
-                    for position, moment in enumerate(moments_in(post.body_html, videos))
-                    if moment.video_key in by_key
-                ]
+                moments += cited_moments_from(post, moments_in(post.body_html, videos), by_key)
             taggings += [  # in WordPress's order, as an author's own tags are kept
                 TaggedPost(content_object=post, tag=tag, position=place)
                 for place, tag in enumerate(entry.tags)
