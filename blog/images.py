@@ -183,18 +183,20 @@ def expand_placeholders(html: str, images, *, mode: str = "page") -> str:
     return _PLACEHOLDER.sub(replace, html)
 
 
+def image_feed_html(image) -> str:
+    """Return a library image as the one plain <img> feeds and emails get (no srcset)."""
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" height="{}">',
+        image.file.url,
+        image.alt,
+        image.width,
+        image.height,
+    )
+
+
 def figure_html(image, *, mode: str = "page", sizes: str = BODY_SIZES) -> str:
     """Return a library image as a <figure> with its caption and credit (escaped)."""
-    if mode == "feed":
-        picture = format_html(
-            '<img src="{}" alt="{}" width="{}" height="{}">',
-            image.file.url,
-            image.alt,
-            image.width,
-            image.height,
-        )
-    else:
-        picture = image_picture_html(image, sizes=sizes)
+    picture = image_feed_html(image) if mode == "feed" else image_picture_html(image, sizes=sizes)
     caption = ""
     if image.caption or image.credit:
         credit = (

@@ -106,13 +106,7 @@ def still_html(still, *, mode: str = "page", anchor: str = "") -> str:
     time = format_timecode(seconds)
     credit = format_html_join(" · ", "{}", ((part,) for part in credits(video)))
     if mode == "feed":
-        picture = format_html(
-            '<img src="{}" alt="{}" width="{}" height="{}">',
-            image.file.url,
-            image.alt,
-            image.width,
-            image.height,
-        )
+        picture = images.image_feed_html(image)
         moment = (
             format_html("at {}", time)
             if video.is_flagged
