@@ -64,6 +64,11 @@ class TestDockingPlayer:
         link.click()
         page.locator("iframe.video-player").wait_for()
         page.wait_for_selector("figure.video.is-docked")
+        # The dock slides in (0.18 s, unless the reader asks for reduced motion): measure where
+        # it comes to rest, as the reader sees it, not a frame of the slide.
+        page.locator("figure.video.is-docked").evaluate(
+            "el => Promise.all(el.getAnimations().map(a => a.finished))"
+        )
         return link
 
     def test_a_timecode_far_below_the_player_docks_it(self, page, live_server, make_post):
