@@ -59,6 +59,7 @@ print(json.dumps({
     "ENGINE": s.DATABASES["default"]["ENGINE"],
     "DB_NAME": str(s.DATABASES["default"]["NAME"]),
     "DB_HOST": s.DATABASES["default"].get("HOST", ""),
+    "DB_CONN_MAX_AGE": s.DATABASES["default"].get("CONN_MAX_AGE", 0),
     "CACHE": s.CACHES["default"]["BACKEND"],
     "CACHE_LOCATION": s.CACHES["default"].get("LOCATION", ""),
     "SESSION_ENGINE": s.SESSION_ENGINE,
@@ -152,10 +153,16 @@ class TestStartUpErrors:
 
 
 class TestLaptopDefaults:
+    def test_sqlite_connections_per_request_when_asked(self, tmp_path):
+        values = read_settings({"DEBUG": "true", "DATABASE_CONN_MAX_AGE": "0"}, tmp_path)
+        assert values["DB_CONN_MAX_AGE"] == 0
+
     def test_sqlite_locmem_and_files_on_disk(self, tmp_path):
         values = read_settings({"DEBUG": "true"}, tmp_path)
         assert values["ENGINE"] == "django.db.backends.sqlite3"
         assert values["DB_NAME"] == str(tmp_path / "closer.sqlite3")
+        # Each worker thread keeps its SQLite connection a minute (not one per request).
+        assert values["DB_CONN_MAX_AGE"] == 60
         assert values["CACHE"].endswith("LocMemCache")
         assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
         assert values["STORAGE"] == "django.core.files.storage.FileSystemStorage"
@@ -323,6 +330,7 @@ class TestProduction:
         assert values["SITE_NAME"] == "Moving Rooms"
         assert values["ENGINE"] == "django.db.backends.postgresql"
         assert (values["DB_NAME"], values["DB_HOST"]) == ("closer", "db.internal")
+        assert values["DB_CONN_MAX_AGE"] == 60
         assert values["CACHE"] == "core.cache.FailSoftRedisCache"
         assert values["CACHE_LOCATION"] == "redis://cache.internal:6379/2"
         assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
