@@ -17,7 +17,7 @@ from blog import images, stills
 from blog.rendering import BodyTooComplex, check_body, render, render_description
 from blog.tag_names import tag_match_key
 from videos.embed import cites_moments, clip_label, moments_in
-from videos.models import Video
+from videos.models import LISTING_DEFERRED_FIELDS, Video
 from videos.services import video_get_or_create_from_url
 
 EXCERPT_WORDS = 40
@@ -182,11 +182,15 @@ def card_video_prefetches() -> list:
     return [
         models.Prefetch(
             "video_attachments",
-            queryset=PostVideo.objects.select_related("video"),
+            queryset=PostVideo.objects.select_related("video").defer(
+                *(f"video__{name}" for name in LISTING_DEFERRED_FIELDS)
+            ),
             to_attr="card_links",
         ),
         models.Prefetch(
-            "inline_videos", queryset=Video.objects.order_by("pk"), to_attr="card_inline"
+            "inline_videos",
+            queryset=Video.objects.defer(*LISTING_DEFERRED_FIELDS).order_by("pk"),
+            to_attr="card_inline",
         ),
     ]
 

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView
 from blog.models import CitedMoment, Post, PostVideo
 from blog.sitemaps import video_sitemap_entries
 from videos.embed import timecode_link
+from videos.models import LISTING_DEFERRED_FIELDS
 
 
 def _list_essays(videos) -> list:
@@ -53,10 +54,6 @@ def _list_essays(videos) -> list:
     return videos
 
 
-# What a tile or a video page never shows, and may be long: left in the database.
-UNSHOWN_VIDEO_FIELDS = ("transcript", "caption_tracks", "metadata_error")
-
-
 class VideoListView(ListView):
     """Every video discussed in a published post, with its credits and the posts that show it."""
 
@@ -66,9 +63,7 @@ class VideoListView(ListView):
 
     def get_queryset(self):
         discussed = Post.objects.published().shown_videos()
-        return discussed.defer("description", *UNSHOWN_VIDEO_FIELDS).order_by(
-            "-year", "title", "pk"
-        )
+        return discussed.defer(*LISTING_DEFERRED_FIELDS).order_by("-year", "title", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -54,6 +54,10 @@ class VideoQuerySet(models.QuerySet):
         return self.flagged().order_by("-unavailable_since", "pk")
 
 
+# The long fields a poster tile or a listing card never shows: listings leave them unread.
+LISTING_DEFERRED_FIELDS = ("description", "transcript", "caption_tracks", "metadata_error")
+
+
 class Video(models.Model):
     url = models.URLField(max_length=2000, help_text="The address as first pasted.")
     provider = models.CharField(max_length=20, choices=PROVIDER_CHOICES)

@@ -119,3 +119,30 @@ def test_query_count(client, site, page, django_assert_num_queries):
     body = response.content.decode()
     for fragment in shown:
         assert fragment in body, f"{page} should show {fragment}"
+
+
+# The listings show a video only as a poster that stands in for its essay: they never read
+# what only the video's own page or the essay shows (a transcript can be 100 KB).
+LISTINGS = ["home", "tag", "two-tag filter", "archive month", "author", "search", "videos index"]
+
+
+@pytest.mark.parametrize("site", [SIZES[-1]], indirect=True)
+@pytest.mark.parametrize("page", LISTINGS)
+def test_listings_leave_the_videos_long_texts_unread(client, site, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from videos.models import LISTING_DEFERRED_FIELDS, Video
+
+    posts, videos = site
+    Video.objects.update(transcript="A line of the transcript. " * 500, description="Long. " * 500)
+    cache.clear()
+    address = PAGES[page][0].format(author=posts[0].author.profile.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+    assert response.status_code == 200
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert '"videos_video"."id"' in read  # the videos were read, for their posters
+    for field in LISTING_DEFERRED_FIELDS:
+        assert f'"videos_video"."{field}"' not in read, f"{page} reads {field}"
+    assert "A line of the transcript" not in response.content.decode()
