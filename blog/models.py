@@ -47,6 +47,22 @@ class TagQuerySet(models.QuerySet):
             )
         )
 
+    def public_named(self, slugs):
+        """Return the public tags among slugs, for the few slugs a URL names.
+
+        Asked tag by tag (does one published post carry it?) instead of against the list of
+        every public tag, which SQLite builds from every published tagging: 12 ms at 10,000
+        essays, against 0.6 ms (3 ms for a tag whose newest essay is the oldest). For many
+        tags, public() stays the cheaper question.
+        """
+        # published()'s rule, through the tagging's post (a join by key, not a list of ids).
+        carried = TaggedPost.objects.filter(
+            tag=models.OuterRef("pk"),
+            content_object__status=Post.Status.PUBLISHED,
+            content_object__published_at__lte=timezone.now(),
+        )
+        return self.filter(models.Exists(carried), slug__in=slugs)
+
 
 class Tag(TagBase):
     description = models.TextField(

@@ -29,7 +29,7 @@ class TagSelection:
         if len(set(wanted)) != len(wanted) or len(wanted) > MAX_FILTER_TAGS:
             raise Http404("No such tag filter.")
         # A tag only drafts carry is as unknown to readers as one that does not exist.
-        by_slug = {tag.slug: tag for tag in Tag.objects.public().filter(slug__in=wanted)}
+        by_slug = {tag.slug: tag for tag in Tag.objects.public_named(wanted)}
         if len(by_slug) != len(wanted):
             raise Http404("No such tag.")
         return cls([by_slug[s] for s in slugs], [by_slug[s] for s in excluded_slugs])

@@ -172,3 +172,23 @@ def test_migration_turns_straight_quotes_in_existing_names_curly(make_post):
     migration = importlib.import_module("blog.migrations.0005_tag_slugs_and_pending_changes")
     migration.curl_quotes_in_tag_names(django_apps, None)
     assert Tag.objects.get().name == "The “Matrix”"
+
+
+@pytest.mark.django_db
+def test_the_public_tags_a_url_names_are_those_a_published_essay_carries(make_post):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from blog.models import Post
+
+    make_post(tags=["shown", "shared"])
+    make_post(tags=["shared", "drafted"], status=Post.Status.DRAFT, published_at=None)
+    make_post(tags=["later"], published_at=timezone.now() + timedelta(days=3))
+    named = ["shown", "shared", "drafted", "later", "nowhere"]
+    found = sorted(tag.slug for tag in Tag.objects.public_named(named))
+    assert found == ["shared", "shown"]
+    # The same answer as the question asked of every tag at once.
+    assert found == sorted(
+        Tag.objects.public().filter(slug__in=named).values_list("slug", flat=True)
+    )
