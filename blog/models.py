@@ -57,9 +57,7 @@ class TagQuerySet(models.QuerySet):
         """
         # published()'s rule, through the tagging's post (a join by key, not a list of ids).
         carried = TaggedPost.objects.filter(
-            tag=models.OuterRef("pk"),
-            content_object__status=Post.Status.PUBLISHED,
-            content_object__published_at__lte=timezone.now(),
+            _published_now(through="content_object__"), tag=models.OuterRef("pk")
         )
         return self.filter(models.Exists(carried), slug__in=slugs)
 
@@ -189,8 +187,15 @@ CARD_FIELDS = ("id", "title", "slug", "published_at", "excerpt", "featured_image
 RELATED_CANDIDATES_PER_TAG = 200
 
 
-def _published_now() -> models.Q:
-    return models.Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+def _published_now(through: str = "") -> models.Q:
+    """Return the rule for a post readers may see; through names the relation to a post
+    (``"content_object__"``) when the query is about something else."""
+    return models.Q(
+        **{
+            f"{through}status": Post.Status.PUBLISHED,
+            f"{through}published_at__lte": timezone.now(),
+        }
+    )
 
 
 def card_video_prefetches() -> list:

@@ -31,3 +31,10 @@ class YearOf(_NativeOnSQLite, TruncYear):
     """The first instant of the year a datetime falls in (the site's time zone)."""
 
     sqlite_format = "%%Y-01-01 00:00:00"
+
+
+def month_after(start):
+    """Return the first instant of the calendar month after start, itself a month's first
+    instant (as MonthOf gives it), in start's time zone."""
+    carry, month = divmod(start.month, 12)
+    return start.replace(year=start.year + carry, month=month + 1)

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 from blog import search as post_search
 from blog import seo
 from blog.models import SERIES_ORDER, AuthorProfile, Post, Series, Tag
-from blog.periods import MonthOf
+from blog.periods import MonthOf, month_after
 from blog.sitemaps import sitemap_index_entries
 from blog.tag_selection import TagSelection
 
@@ -207,12 +207,6 @@ ARCHIVE_TITLES_PER_MONTH = 5
 ARCHIVE_MONTHS_WITH_TITLES = 12
 
 
-def _month_after(start):
-    """Return the first moment of the calendar month after start (a month's first moment)."""
-    year, month = divmod(start.month, 12)
-    return start.replace(year=start.year + year, month=month + 1)
-
-
 @require_safe
 def archive_index(request):
     """Every month with published essays, newest first, with its count; the newest months also
@@ -231,7 +225,7 @@ def archive_index(request):
     newest_of_each = Q()
     for row in titled:
         in_month = published.filter(
-            published_at__gte=row["month"], published_at__lt=_month_after(row["month"])
+            published_at__gte=row["month"], published_at__lt=month_after(row["month"])
         )
         newest = in_month.order_by("-published_at", "-pk").values("pk")
         newest_of_each |= Q(pk__in=newest[:ARCHIVE_TITLES_PER_MONTH])
