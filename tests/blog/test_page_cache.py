@@ -448,6 +448,24 @@ def test_anonymous_cache_control_and_vary(client, essay):
     assert {"Accept-Encoding", "Cookie"} <= vary
 
 
+def test_public_headers_keep_what_the_view_said():
+    """The worked-out Cache-Control and Vary merge into a view's own, like Django's patches."""
+    from blog.page_cache import _public_cache_headers
+
+    cache_control, vary = _public_cache_headers("no-transform, max-age=600", "Origin", 0, 60, 30)
+    assert {part.strip() for part in cache_control.split(",")} == {
+        "no-transform",
+        "public",
+        "max-age=0",
+        "s-maxage=60",
+        "stale-while-revalidate=30",
+    }
+    assert [part.strip() for part in vary.split(",")] == ["Origin", "Accept-Encoding", "Cookie"]
+    assert _public_cache_headers(None, None, 5, 5, 0)[0] == (
+        "public, max-age=5, s-maxage=5, stale-while-revalidate=0"
+    )
+
+
 def test_cache_control_comes_from_settings(client, essay, settings):
     settings.CLOSER_CACHE_MAX_AGE = 30
     settings.CLOSER_CACHE_S_MAXAGE = 600
