@@ -1,5 +1,8 @@
 -- wrk script for bench/run.py: GET BENCH_PATH; with BENCH_COLD=1 every request gets its own
 -- query string (?_bench=<thread>-<n>), so no cache of whole pages can answer it.
+-- Every request on a new connection (Connection: close), as a proxy in front of gunicorn sends
+-- them and as the issue's sync workers took them: with wrk's 16 kept-alive connections the
+-- kernel sometimes gave all of them to one of the two workers, and that run measured one core.
 local base = os.getenv("BENCH_PATH") or "/"
 local cold = os.getenv("BENCH_COLD") == "1"
 local sep = base:find("?", 1, true) and "&" or "?"
@@ -17,7 +20,7 @@ function request()
   if cold then
     path = base .. sep .. "_bench=" .. tostring(tid) .. "-" .. tostring(counter)
   end
-  return wrk.format("GET", path, { ["Accept-Encoding"] = "gzip, br" })
+  return wrk.format("GET", path, { ["Accept-Encoding"] = "gzip, br", ["Connection"] = "close" })
 end
 
 function done(summary, latency, requests)
