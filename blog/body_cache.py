@@ -8,36 +8,16 @@ reader could see moves the generation on, and the old entries are never asked fo
 Staff requests and previews have no generation and are always expanded afresh.
 """
 
-import logging
-
-from django.conf import settings
-from django.core.cache import cache
-
 from blog import images, page_cache, stills
 from blog.models import Image, Still
 from videos.embed import expand_placeholders
 
-logger = logging.getLogger(__name__)
-
 
 def body_expand(*, post, mode: str = "page") -> str:
     """Return post's stored, sanitized body with its videos and images expanded."""
-    generation = page_cache.request_generation()
-    if generation is None:
-        return _expanded(post, mode)
-    key = f"closer-body:{page_cache.release_digest()}:{generation}:{post.pk}:{mode}"
-    try:
-        html = cache.get(key)
-    except Exception:  # a Redis outage costs speed, never the page
-        logger.warning("Body cache unreachable", exc_info=True)
-        return _expanded(post, mode)
-    if html is None:
-        html = _expanded(post, mode)
-        try:
-            cache.set(key, html, settings.CLOSER_PAGE_CACHE_SECONDS)
-        except Exception:
-            logger.warning("Body cache unreachable", exc_info=True)
-    return html
+    return page_cache.remembered(
+        f"{post.pk}:{mode}", lambda: _expanded(post, mode), prefix="closer-body"
+    )
 
 
 def _expanded(post, mode: str) -> str:

@@ -298,6 +298,10 @@ class PostQuerySet(models.QuerySet):
         published essay: about 250 ms at 10,000 essays on SQLite before, ~20 ms now, and
         bounded by the number of tags, not the size of the site.
         """
+        return self.cards_in_order(self.related_ids(post, limit))
+
+    def related_ids(self, post, limit: int = 3) -> list[int]:
+        """Return the ids of related_to(post, limit), best first: the ranking alone."""
         tag_ids = [tag.pk for tag in post.tags.all()]
         if not tag_ids:
             return []
@@ -321,10 +325,15 @@ class PostQuerySet(models.QuerySet):
             .order_by("-shared_tags", "-published_at", "-content_object_id")
             .values_list("content_object_id", flat=True)[:limit]
         )
-        ids = list(ranked)
+        return list(ranked)
+
+    def cards_in_order(self, ids: list[int]) -> list:
+        """Return the posts with these ids as cards, in the order given (missing ones left out).
+
+        Fetched by primary key alone: the ids come from a ranking over this queryset.
+        """
         if not ids:
             return []
-        # Checked against this queryset above: fetched by primary key alone.
         # The cards' pictures: a featured image (joined) or a video's poster (two queries).
         cards = (
             Post.objects.filter(pk__in=ids)

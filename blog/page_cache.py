@@ -81,6 +81,32 @@ def request_generation() -> int | None:
     return None if version is None else version.generation
 
 
+def remembered(name: str, compute, *, prefix: str = "closer-part"):
+    """Return compute(), kept between anonymous reader requests under the content generation.
+
+    For parts of a page that cost more to work out than to fetch (an expanded body, the
+    related essays' ranking): any change a reader could see moves the generation on, so an
+    entry is never stale and is simply never asked for again. Staff requests and previews have
+    no generation and always compute afresh; a cache outage costs speed, never the page.
+    """
+    generation = request_generation()
+    if generation is None:
+        return compute()
+    key = f"{prefix}:{release_digest()}:{generation}:{name}"
+    try:
+        value = cache.get(key)
+    except Exception:
+        logger.warning("Cache unreachable for %s", name, exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, settings.CLOSER_PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Cache unreachable for %s", name, exc_info=True)
+    return value
+
+
 @dataclass(frozen=True)
 class Version:
     generation: int

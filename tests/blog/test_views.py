@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from blog import services
-from blog.models import PostVideo
+from blog.models import Post, PostVideo
 from videos.services import video_get_or_create_from_url
 
 pytestmark = pytest.mark.django_db
@@ -489,6 +489,34 @@ class TestPreviousNextAndRelated:
             "One shared, newest",
         ]
         assert one_old not in related
+
+    def test_the_related_ranking_is_kept_per_generation_and_never_stale(self, client, make_post):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        post = make_post(tags=["a", "b"])
+        older = make_post(title="Older kin", tags=["a", "b"], published_at=days_ago(9))
+
+        def related(address):
+            return [p.title for p in client.get(address).context["related_posts"]]
+
+        with CaptureQueriesContext(connection) as first:
+            assert related(post.get_absolute_url()) == ["Older kin"]
+        # Another address of the page (a page-cache miss) reuses the ranking: one query fewer.
+        with CaptureQueriesContext(connection) as second:
+            assert related(post.get_absolute_url() + "?utm_source=a") == ["Older kin"]
+        assert len(second) == len(first) - 1
+        assert any("COUNT(" in q["sql"] for q in first.captured_queries)
+        assert not any("COUNT(" in q["sql"] for q in second.captured_queries)
+        # A new essay sharing both tags, newer: the next reader sees it first.
+        make_post(title="Newer kin", tags=["b", "a"], published_at=days_ago(2))
+        assert related(post.get_absolute_url() + "?1") == ["Newer kin", "Older kin"]
+        # Unpublished, it is gone at once; retagged, the ranking follows the tags.
+        older.status = Post.Status.DRAFT
+        older.save()
+        assert related(post.get_absolute_url() + "?2") == ["Newer kin"]
+        post.tags.set(["c"])
+        assert related(post.get_absolute_url() + "?3") == []
 
     def test_post_without_tags_has_no_related_posts(self, client, make_post):
         make_post(tags=["x"])
