@@ -239,7 +239,15 @@ if REDIS_URL:
     # database; during an outage they are read from the database alone.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Django's default of 300 entries held a few hundred pages and bodies of a site with
+            # thousands of addresses, and each overflow dropped a third of them at once. Pages
+            # are kept gzipped (5-50 KB), bodies as HTML (10-60 KB): tens of MB per worker.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+        }
+    }
 
 # Whole pages for anonymous readers (blog.page_cache), and what proxies in front may keep:
 # browsers revalidate (max-age), a proxy or CDN may serve a page this many seconds old

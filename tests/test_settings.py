@@ -62,6 +62,7 @@ print(json.dumps({
     "DB_CONN_MAX_AGE": s.DATABASES["default"].get("CONN_MAX_AGE", 0),
     "CACHE": s.CACHES["default"]["BACKEND"],
     "CACHE_LOCATION": s.CACHES["default"].get("LOCATION", ""),
+    "CACHE_MAX_ENTRIES": s.CACHES["default"].get("OPTIONS", {}).get("MAX_ENTRIES"),
     "SESSION_ENGINE": s.SESSION_ENGINE,
     "STORAGE": s.STORAGES["default"]["BACKEND"],
     "STORAGE_OPTIONS": s.STORAGES["default"].get("OPTIONS", {}),
@@ -157,6 +158,10 @@ class TestLaptopDefaults:
         values = read_settings({"DEBUG": "true", "DATABASE_CONN_MAX_AGE": "0"}, tmp_path)
         assert values["DB_CONN_MAX_AGE"] == 0
 
+    def test_the_local_memory_cache_size_can_be_set(self, tmp_path):
+        values = read_settings({"DEBUG": "true", "CACHE_MAX_ENTRIES": "50000"}, tmp_path)
+        assert values["CACHE_MAX_ENTRIES"] == 50_000
+
     def test_sqlite_locmem_and_files_on_disk(self, tmp_path):
         values = read_settings({"DEBUG": "true"}, tmp_path)
         assert values["ENGINE"] == "django.db.backends.sqlite3"
@@ -164,6 +169,7 @@ class TestLaptopDefaults:
         # Each worker thread keeps its SQLite connection a minute (not one per request).
         assert values["DB_CONN_MAX_AGE"] == 60
         assert values["CACHE"].endswith("LocMemCache")
+        assert values["CACHE_MAX_ENTRIES"] == 2000  # a few thousand pages, not Django's 300
         assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
         assert values["STORAGE"] == "django.core.files.storage.FileSystemStorage"
         assert values["MEDIA_URL"] == "/media/" and values["SERVE_MEDIA"] is True
