@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Subquery, Value
-from django.db.models.functions import Coalesce, Replace
+from django.db.models.functions import Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -141,26 +141,36 @@ class PostgresResults:
     def __init__(self, posts, query):
         self.query = query
         self.matches = posts.filter(search_document__vector=query)
+        self._newest = None
+
+    def _newest_ids(self) -> list[int]:
+        """Return the ids of the newest RANKED_MATCHES + 1 matches, newest first (read once).
+
+        They give the count, whether it is capped, and the oldest ranked id, which bounds the
+        ranking below as a constant: as a subquery it ran twice in the ranking query (4 ms each
+        at 10,000 essays) and once more in the count.
+        """
+        if self._newest is None:
+            self._newest = list(
+                self.matches.order_by("-pk").values_list("pk", flat=True)[: RANKED_MATCHES + 1]
+            )
+        return self._newest
 
     def count(self) -> int:
         """Return the matches, at most RANKED_MATCHES (``capped`` says there were more)."""
-        found = self.matches.order_by().values("pk")[: RANKED_MATCHES + 1].count()
+        found = len(self._newest_ids())
         self.capped = found > RANKED_MATCHES
         return min(found, RANKED_MATCHES)
 
     __len__ = count
 
     def _ranked(self):
-        oldest_ranked = self.matches.order_by("-pk").values("pk")[
-            RANKED_MATCHES - 1 : RANKED_MATCHES
-        ]
+        ranked = self._newest_ids()[:RANKED_MATCHES]
+        oldest_ranked = ranked[-1] if ranked else 0
         return (
             # The range on both sides of the join: PostgreSQL then checks only the newest
             # documents' vectors instead of scanning every document's.
-            self.matches.filter(
-                pk__gte=Coalesce(Subquery(oldest_ranked), 0),
-                search_document__post_id__gte=Coalesce(Subquery(oldest_ranked), 0),
-            )
+            self.matches.filter(pk__gte=oldest_ranked, search_document__post_id__gte=oldest_ranked)
             .annotate(rank=SearchRank(F("search_document__vector"), self.query))
             .order_by("-rank", "-published_at", "-pk")
         )
