@@ -430,6 +430,13 @@ def _cache_get(key: str, request):
         return None
 
 
+def _is_reader_address(path_info: str) -> bool:
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    if len(path_info) > 256:  # only short addresses are remembered: 4,096 of them, 1 MB at most
+        return _is_reader_path.__wrapped__(path_info, urlconf)
+    return _is_reader_path(path_info, urlconf)
+
+
 @functools.lru_cache(maxsize=4096)
 def _is_reader_path(path_info: str, urlconf: str) -> bool:
     """Return whether the address is a reader page; remembered, as matching it cost 20 us of a
@@ -462,7 +469,7 @@ class PageCacheHitMiddleware:
             or _has_visitor_state(request)
         ):
             return self.get_response(request)
-        if not _is_reader_path(request.path_info, get_urlconf() or settings.ROOT_URLCONF):
+        if not _is_reader_address(request.path_info):
             return self.get_response(request)
         version = current_version()
         key = page_key(request, version)

@@ -448,6 +448,17 @@ def test_anonymous_cache_control_and_vary(client, essay):
     assert {"Accept-Encoding", "Cookie"} <= vary
 
 
+def test_reader_addresses_are_told_apart_and_long_ones_not_remembered(client, essay):
+    from blog.page_cache import _is_reader_address, _is_reader_path
+
+    _is_reader_path.cache_clear()
+    assert _is_reader_address(essay.get_absolute_url())
+    assert not _is_reader_address("/admin/")
+    long_tag = "/tags/" + "x" * 300 + "/"
+    assert _is_reader_address(long_tag)  # a tag address, long: matched, not kept
+    assert _is_reader_path.cache_info().currsize == 2
+
+
 def test_public_headers_keep_what_the_view_said():
     """The worked-out Cache-Control and Vary merge into a view's own, like Django's patches."""
     from blog.page_cache import _public_cache_headers
