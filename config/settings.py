@@ -239,13 +239,18 @@ if REDIS_URL:
     # database; during an outage they are read from the database alone.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
+    CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 2000)
+    if CACHE_MAX_ENTRIES < 1:
+        raise ImproperlyConfigured(
+            f"CACHE_MAX_ENTRIES must be at least 1, not {CACHE_MAX_ENTRIES}."
+        )
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             # Django's default of 300 entries held a few hundred pages and bodies of a site with
             # thousands of addresses, and each overflow dropped a third of them at once. Pages
             # are kept gzipped (5-50 KB), bodies as HTML (10-60 KB): tens of MB per worker.
-            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
         }
     }
 

@@ -162,6 +162,14 @@ class TestLaptopDefaults:
         values = read_settings({"DEBUG": "true", "CACHE_MAX_ENTRIES": "50000"}, tmp_path)
         assert values["CACHE_MAX_ENTRIES"] == 50_000
 
+    @pytest.mark.parametrize("value", ["0", "-5", "lots"])
+    def test_a_bad_cache_size_is_refused_with_its_name(self, tmp_path, value):
+        result = run_python(
+            READ_CLOSER_SETTINGS, {"DEBUG": "true", "CACHE_MAX_ENTRIES": value}, tmp_path
+        )
+        assert result.returncode != 0
+        assert "CACHE_MAX_ENTRIES must be" in result.stderr
+
     def test_sqlite_locmem_and_files_on_disk(self, tmp_path):
         values = read_settings({"DEBUG": "true"}, tmp_path)
         assert values["ENGINE"] == "django.db.backends.sqlite3"
