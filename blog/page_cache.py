@@ -38,7 +38,14 @@ from django.core.signals import setting_changed
 from django.db import IntegrityError, connections, transaction
 from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Greatest
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
@@ -57,6 +64,7 @@ from blog.models import (
     Tag,
     TaggedPost,
 )
+from core.change_signal import ChangeSignal
 from videos.models import Video, VideoChapter
 
 logger = logging.getLogger(__name__)
@@ -151,6 +159,8 @@ def content_version_bump(*, using: str = "default") -> None:
     if not moved:
         _create_version_row(using)
         content_version_bump(using=using)
+        return
+    _signal_change(using)
 
 
 @contextmanager
@@ -205,6 +215,7 @@ def _create_version_row(using: str) -> None:
             )
     except IntegrityError:
         pass  # created by a concurrent request
+    _signal_change(using)
 
 
 def _version_query():
@@ -245,7 +256,9 @@ def _read_version_row(using: str = "default"):
 
 def current_version() -> Version:
     """Return the content version now, moving it on first if a scheduled essay came due."""
-    version = _read_version_row()
+    version = _remembered_version()
+    if version is None:
+        version = _read_version_row()
     if version is None:
         _create_version_row("default")
         return current_version()
@@ -254,6 +267,72 @@ def current_version() -> Version:
         content_version_bump()
         return current_version()
     return version
+
+
+# --- The version without a database read, on SQLite ------------------------------------------
+
+# How long a process may go on using the row it read while the change signal stays the same.
+# Every change made through Django moves the signal at once; this bounds what nothing moves it
+# for (a process killed between its commit and the signal, a restored file, a row edited by
+# hand), and keeps the read path honest against a signal that cannot be written.
+VERSION_MEMO_SECONDS = 1.0
+
+_signals: dict[str, ChangeSignal | None] = {}
+_monotonic = time.monotonic  # a name of its own, for tests to move
+
+
+def _change_signal(using: str = "default") -> ChangeSignal | None:
+    """Return the change signal of a SQLite database (None for others: they may span hosts)."""
+    connection = connections[using]
+    name = str(connection.settings_dict["NAME"])
+    try:
+        return _signals[name]
+    except KeyError:
+        pass
+    signal = None
+    if connection.vendor == "sqlite":
+        # A file next to the database for every process that opens it; an in-memory database
+        # (the tests) lives in this process only.
+        path = None if connection.is_in_memory_db() else f"{name}-closer-version"
+        try:
+            signal = ChangeSignal(path)
+            signal.read()
+        except OSError:
+            logger.warning("No change signal at %s: every page reads the version row", path)
+            signal = None
+    _signals[name] = signal
+    return signal
+
+
+def _remembered_version() -> Version | None:
+    """Return the version this process last read, if the change signal says it still holds.
+
+    Outside transactions only: a writer's own connection sees its uncommitted version, which
+    must never be handed to other threads (it may yet be rolled back).
+    """
+    signal = _change_signal()
+    if signal is None or connections["default"].in_atomic_block:
+        return None
+    seen = signal.read()
+    memo = signal.memo
+    if memo is not None and memo[0] == seen and _monotonic() < memo[1]:
+        return memo[2]
+    version = _read_version_row()
+    if version is not None:
+        # The bytes seen before the read: a change committed meanwhile has moved them on.
+        signal.memo = (seen, _monotonic() + VERSION_MEMO_SECONDS, version)
+    return version
+
+
+def _signal_change(using: str) -> None:
+    """Tell every process the version moved: now, and again once the transaction commits."""
+    signal = _change_signal(using)
+    if signal is None:
+        return
+    signal.bump()  # readers go back to the row, and see the old version until the commit
+    if connections[using].in_atomic_block:
+        # Registered on every bump: a callback registered in a rolled-back savepoint is dropped.
+        transaction.on_commit(signal.bump, using=using)
 
 
 def _unix_now() -> float:
@@ -337,6 +416,13 @@ def connect_signals() -> None:
             _on_m2m_changed, sender=through, dispatch_uid=f"closer-page-cache-m2m-{through}"
         )
     setting_changed.connect(_forget_release_digest, dispatch_uid="closer-page-cache-settings")
+    # flush (a restore, the tests between transactional tests) and migrate send it: rows
+    # replaced with raw SQL, so no process may go on with a version it read before.
+    post_migrate.connect(_on_migrate, dispatch_uid="closer-page-cache-migrate")
+
+
+def _on_migrate(sender, using="default", **kwargs):
+    _signal_change(using)
 
 
 # --- The code and settings a page depends on -------------------------------------------------
@@ -349,6 +435,7 @@ def _forget_release_digest(**kwargs) -> None:
     global _release_digest, _settings_epoch
     _release_digest = None
     _settings_epoch += 1
+    _signals.clear()  # a test may have switched databases
 
 
 _settings_epoch = 0
