@@ -22,15 +22,20 @@ class NulByteMiddleware:
     def __call__(self, request):
         if NUL in request.path:
             raise Http404("No address contains a NUL byte.")
-        if any(NUL in key + "".join(values) for key, values in request.GET.lists()):
+        query = request.META.get("QUERY_STRING", "")
+        # Only "%00" (or a raw NUL) decodes to NUL: most requests are done with in one look.
+        if ("%00" in query or NUL in query) and any(
+            NUL in key + "".join(values) for key, values in request.GET.lists()
+        ):
             cleaned = QueryDict(mutable=True)
             for key, values in request.GET.lists():
                 cleaned.setlist(_replace_nul(key), [_replace_nul(value) for value in values])
             cleaned._mutable = False
             request.GET = cleaned
             request.META["QUERY_STRING"] = cleaned.urlencode()
-        for name in [name for name, value in request.COOKIES.items() if NUL in name + value]:
-            del request.COOKIES[name]  # a session key with NUL is as good as no session
+        if "HTTP_COOKIE" in request.META:
+            for name in [name for name, value in request.COOKIES.items() if NUL in name + value]:
+                del request.COOKIES[name]  # a session key with NUL is as good as no session
         return self.get_response(request)
 
 
