@@ -39,6 +39,8 @@ SETTINGS_VARS = (
     "CLOSER_OEMBED_ENDPOINTS",
     "CLOSER_POSTER_MAX_BYTES",
     "CLOSER_PEERTUBE_HOSTS",
+    "CACHE_MAX_ENTRIES",
+    "CACHE_LOCAL_COPIES",
 )
 PRODUCTION_ENV = {
     "SECRET_KEY": "x7Hq2-production-test-key-Vb9wLm4Rt8Zp1Kd6Ns3Yc5Gf0Ja-Ue2Qo7Xi",
@@ -63,6 +65,7 @@ print(json.dumps({
     "CACHE": s.CACHES["default"]["BACKEND"],
     "CACHE_LOCATION": s.CACHES["default"].get("LOCATION", ""),
     "CACHE_MAX_ENTRIES": s.CACHES["default"].get("OPTIONS", {}).get("MAX_ENTRIES"),
+    "CACHE_LOCAL_COPIES": s.CACHES["default"].get("LOCAL_COPIES"),
     "SESSION_ENGINE": s.SESSION_ENGINE,
     "STORAGE": s.STORAGES["default"]["BACKEND"],
     "STORAGE_OPTIONS": s.STORAGES["default"].get("OPTIONS", {}),
@@ -161,6 +164,15 @@ class TestLaptopDefaults:
     def test_the_local_memory_cache_size_can_be_set(self, tmp_path):
         values = read_settings({"DEBUG": "true", "CACHE_MAX_ENTRIES": "50000"}, tmp_path)
         assert values["CACHE_MAX_ENTRIES"] == 50_000
+
+    def test_local_copies_beside_redis_can_be_set_or_turned_off(self, tmp_path):
+        redis = {**PRODUCTION_ENV, "REDIS_URL": "redis://cache.internal:6379/2"}
+        assert (
+            read_settings({**redis, "CACHE_LOCAL_COPIES": "0"}, tmp_path)["CACHE_LOCAL_COPIES"] == 0
+        )
+        result = run_python(READ_CLOSER_SETTINGS, {**redis, "CACHE_LOCAL_COPIES": "-1"}, tmp_path)
+        assert result.returncode != 0
+        assert "CACHE_LOCAL_COPIES must be" in result.stderr
 
     @pytest.mark.parametrize("value", ["0", "-5", "lots"])
     def test_a_bad_cache_size_is_refused_with_its_name(self, tmp_path, value):
@@ -347,6 +359,7 @@ class TestProduction:
         assert values["DB_CONN_MAX_AGE"] == 60
         assert values["CACHE"] == "core.cache.FailSoftRedisCache"
         assert values["CACHE_LOCATION"] == "redis://cache.internal:6379/2"
+        assert values["CACHE_LOCAL_COPIES"] == 500  # cached pages also kept in each worker
         assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
         assert values["PROXY_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 

@@ -59,3 +59,63 @@ def test_another_worker_reads_the_version_from_the_database_not_its_memory(
     )
     response, cost = fetch(client, "/")
     assert cost > 1  # a fresh render under the new version, not the stored page
+
+
+@pytest.fixture
+def redis_with_copies(settings, redis_process, redis_server):
+    """The production backend: FailSoftRedisCache keeping copies of write-once keys."""
+    prefix = f"closer-copies-test-{uuid.uuid4().hex[:10]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": redis_process.url,
+            "KEY_PREFIX": prefix,
+            "WRITE_ONCE_PREFIXES": ("page:", "closer-part:", "closer-body:"),
+            "LOCAL_COPIES": 50,
+        }
+    }
+    yield redis_server, prefix
+    keys = list(redis_server.scan_iter(f"{prefix}:*"))
+    if keys:
+        redis_server.delete(*keys)
+
+
+def test_a_worker_answers_a_stored_page_from_its_own_copy(redis_with_copies, client, make_post):
+    redis, prefix = redis_with_copies
+    make_post(title="Kept in the worker too")
+    first, _ = fetch(client, "/")
+    page_keys = list(redis.scan_iter(f"{prefix}:*:page:*"))
+    assert page_keys
+    redis.delete(*page_keys)  # gone from Redis: only this worker's copy can answer
+    again, cost = fetch(client, "/")
+    assert cost == 1 and again.content == first.content
+    assert not list(redis.scan_iter(f"{prefix}:*:page:*"))  # not rendered and stored again
+
+
+def test_a_change_shows_at_once_past_the_copies(redis_with_copies, client, make_post):
+    post = make_post(title="Before the edit")
+    fetch(client, "/")
+    fetch(client, "/")
+    post.title = "After the edit"
+    post.save()
+    assert b"After the edit" in client.get("/").content
+    # Another host's change: only the version row moves, and the copies are keyed by it.
+    ContentVersion.objects.filter(pk=1).update(
+        generation=ContentVersion.objects.get().generation + 1
+    )
+    assert fetch(client, "/")[1] > 1
+
+
+def test_only_write_once_keys_are_copied(redis_with_copies):
+    from django.core.cache import cache
+
+    redis, prefix = redis_with_copies
+    cache.set("throttle:login:someone", 1)
+    cache.get("throttle:login:someone")
+    cache.incr("throttle:login:someone")  # counters change: every read goes to Redis
+    assert cache.get("throttle:login:someone") == 2
+    cache.set("page:abc", b"stored once")
+    redis.delete(f"{prefix}:1:page:abc")
+    assert cache.get("page:abc") == b"stored once"
+    cache.clear()  # this worker's copies go too
+    assert cache.get("page:abc") is None
