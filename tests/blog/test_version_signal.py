@@ -1,4 +1,4 @@
-"""A cached page without a database read on SQLite (core.change_signal, blog.page_cache).
+"""How a cached page learns the content version: SQLite's change signal, PostgreSQL's one trip.
 
 These tests commit for real (transactional_db): the remembered version is only used outside
 transactions, where other threads and processes make their changes.
@@ -179,3 +179,43 @@ def test_other_databases_read_the_version_row_for_every_page(client, make_post):
     fetch(client, "/")
     assert page_cache._change_signal() is None
     assert fetch(client, "/")[1] == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's health check")
+def test_postgres_reopens_a_connection_the_server_dropped(client, make_post, settings):
+    """The version query is the connection's health check: a restarted server costs no 500."""
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    make_post(title="Still served")
+    fetch(client, "/")
+    assert connection.health_check_enabled
+    connection.close_at = None  # kept between requests, as in production (CONN_MAX_AGE)
+    pid = connection.connection.info.backend_pid
+    with psycopg_admin() as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    # What request_started does in production (the test client leaves it out).
+    connection.close_if_unusable_or_obsolete()
+    response = client.get("/?after-the-restart")
+    assert response.status_code == 200 and "Still served" in text(response)
+    assert connection.connection.info.backend_pid != pid
+
+
+def psycopg_admin():
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    return psycopg.connect(**params, autocommit=True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's health check")
+def test_postgres_a_cached_page_makes_one_round_trip(client, make_post, monkeypatch):
+    make_post(title="One trip")
+    fetch(client, "/")
+    checks = []
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or True)
+    connection.close_if_unusable_or_obsolete()  # a new request: the health check is due
+    response, cost = fetch(client, "/")
+    assert cost == 1 and "One trip" in text(response)
+    assert checks == []  # no SELECT 1 before the version query: it was the check
+    assert connection.health_check_done
