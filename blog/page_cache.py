@@ -115,6 +115,36 @@ def remembered(name: str, compute, *, prefix: str = "closer-part"):
     return value
 
 
+def remembered_many(names: list[str], compute_missing, *, prefix: str = "closer-part") -> dict:
+    """Return {name: value} for every name, like remembered(), in one cache read for them all.
+
+    compute_missing(names) returns {name: value} for the names not found (all of them for staff
+    and previews); what it returns is stored for the next request at the same generation.
+    """
+    generation = request_generation()
+    if generation is None:
+        return compute_missing(list(names))
+    keys = {f"{prefix}:{release_digest()}:{generation}:{name}": name for name in names}
+    try:
+        found = cache.get_many(list(keys))
+    except Exception:
+        logger.warning("Cache unreachable for %s", prefix, exc_info=True)
+        found = {}
+    values = {keys[key]: value for key, value in found.items()}
+    missing = [name for name in names if name not in values]
+    if missing:
+        computed = compute_missing(missing)
+        values.update(computed)
+        try:
+            cache.set_many(
+                {key: computed[name] for key, name in keys.items() if name in computed},
+                settings.CLOSER_PAGE_CACHE_SECONDS,
+            )
+        except Exception:
+            logger.warning("Cache unreachable for %s", prefix, exc_info=True)
+    return values
+
+
 @dataclass(frozen=True)
 class Version:
     generation: int

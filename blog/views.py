@@ -168,13 +168,25 @@ class TagFilterView(PublishedPostsMixin, ListView):
         )
         return self.selection.posts().for_listing()
 
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        # The count and the narrowing tags are the same on every page of a selection, and
+        # counting its essays walks all of them: worked out once per content version.
+        paginator.count = page_cache.remembered(
+            f"selection-count:{self.selection.url()}", queryset.count
+        )
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         selection = self.selection
         included, excluded = selection.included, selection.excluded
         total = context["paginator"].count
         # One more than shown tells whether the table is the whole list or its head.
-        options = list(selection.co_occurring()[: NARROWING_TAGS + 1])
+        options = page_cache.remembered(
+            f"selection-narrowing:{selection.url()}",
+            lambda: list(selection.co_occurring()[: NARROWING_TAGS + 1]),
+        )
         context.update(
             selection=selection,
             tags=included,

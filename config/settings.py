@@ -241,7 +241,7 @@ if REDIS_URL:
             # Cached pages and parts are keyed by the content version, so a key never gets
             # another value: each worker keeps its last CACHE_LOCAL_COPIES of them in memory
             # as well (0 turns that off), instead of a round trip to Redis per cached page.
-            "WRITE_ONCE_PREFIXES": ("page:", "closer-part:", "closer-body:"),
+            "WRITE_ONCE_PREFIXES": ("page:", "closer-part:", "closer-body:", "closer-card:"),
             "LOCAL_COPIES": CACHE_LOCAL_COPIES,
         }
     }

@@ -95,7 +95,19 @@ class FailSoftRedisCache(RedisCache):
         return self._soft("delete", False, key, version)
 
     def get_many(self, keys, version=None):
-        return self._soft("get_many", {}, keys, version)
+        found, asked = {}, []
+        for key in keys:
+            value = self._copies.get(key, version)
+            if value is _MISSING:
+                asked.append(key)
+            else:
+                found[key] = value
+        if asked:
+            fetched = self._soft("get_many", {}, asked, version)
+            for key, value in fetched.items():
+                self._copies.put(key, version, value, LocalCopies.FETCHED_SECONDS)
+            found.update(fetched)
+        return found
 
     def has_key(self, key, version=None):
         return self._soft("has_key", False, key, version)
@@ -107,6 +119,8 @@ class FailSoftRedisCache(RedisCache):
         return result
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        for key, value in data.items():
+            self._copies.put(key, version, value, self.get_backend_timeout(timeout))
         return self._soft("set_many", list(data), data, timeout, version)
 
     def delete_many(self, keys, version=None):

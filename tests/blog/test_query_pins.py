@@ -146,3 +146,59 @@ def test_listings_leave_the_videos_long_texts_unread(client, site, page):
     for field in LISTING_DEFERRED_FIELDS:
         assert f'"videos_video"."{field}"' not in read, f"{page} reads {field}"
     assert "A line of the transcript" not in response.content.decode()
+
+
+# Cards already rendered at this content version: a listing at another address of the page
+# (?utm_source=...) reads them in one cache read and skips their prefetches (tags, videos,
+# comment counts). Counts: the version, then what each page needs besides its cards.
+WARM_CARDS = {
+    "home": ("/", 3),  # version, count, page of posts
+    "tag": ("/tags/common/", 3),  # version, the tag, page (its count, narrowing tags: kept too)
+    "archive month": ("/2024/03/", 7),  # + the neighbouring months and the date list
+    "author": ("{author}", 5),  # version, the profile, count, page, newest essay's date
+}
+
+
+@pytest.mark.parametrize("site", [SIZES[-1]], indirect=True)
+@pytest.mark.parametrize("page", WARM_CARDS)
+def test_cards_rendered_once_cost_no_prefetch_at_another_address(
+    client, site, page, django_assert_num_queries
+):
+    posts, _videos = site
+    address, expected = WARM_CARDS[page]
+    address = address.format(author=posts[0].author.profile.get_absolute_url())
+    first = client.get(address).content.decode()
+    with django_assert_num_queries(expected):
+        again = client.get(address + "?utm_source=newsletter").content.decode()
+    cards = [part.split("</article>")[0] for part in first.split('<article class="post-card">')[1:]]
+    assert len(cards) == 10
+    assert all(card in again for card in cards)  # the very same cards
+
+
+@pytest.mark.parametrize("site", [SIZES[0]], indirect=True)
+def test_a_card_is_kept_per_place_and_page_kind(client, site):
+    """The first card draws its picture eagerly, the author's page drops the byline."""
+    posts, _videos = site
+    newest, older = posts[1], posts[0]
+    home = client.get("/").content.decode()
+    author = client.get(older.author.profile.get_absolute_url()).content.decode()
+    # The older essay: second on the home page, first on its tag's page ("odd" or "own-0").
+    tag = client.get("/tags/own-0/").content.decode()
+
+    def card(page, post):
+        start = page.index(f'href="{post.get_absolute_url()}"')
+        start = page.rindex('<article class="post-card">', 0, start)
+        return page[start : page.index("</article>", start)]
+
+    assert 'loading="lazy"' in card(home, older) and 'loading="eager"' in card(home, newest)
+    assert 'loading="eager"' in card(tag, older)
+    assert 'rel="author"' in card(home, older) and 'rel="author"' not in card(author, older)
+
+
+@pytest.mark.parametrize("site", [SIZES[0]], indirect=True)
+def test_a_changed_essay_gets_a_new_card_at_once(client, site):
+    posts, _videos = site
+    client.get("/")
+    posts[0].title = "A title changed since"
+    posts[0].save()
+    assert "A title changed since" in client.get("/?utm_source=x").content.decode()

@@ -1,6 +1,7 @@
 """The essay page stays cacheable with the form on it; a comment moves the cache on; cards count."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -53,9 +54,15 @@ def test_cards_show_counts_in_one_query(
     html = client.get("/").content.decode()
     assert html.count("1 comment<") == 5 and "2 comments<" in html
     assert f'href="{essay.get_absolute_url()}#comments"' in html
+    cache.clear()  # cards too: every card rendered afresh
     with CaptureQueriesContext(connection) as queries:
         client.get("/?page=1")
     assert sum("comments_comment" in q["sql"] for q in queries.captured_queries) == 1
+    # Cards rendered at this content version carry their counts: none to read again.
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/?page=1&utm_source=x").content.decode()
+    assert sum("comments_comment" in q["sql"] for q in queries.captured_queries) == 0
+    assert again.count("1 comment<") == 5 and "2 comments<" in again
 
 
 def test_a_home_page_count_follows_a_new_comment(client, essay, approved_comment):
