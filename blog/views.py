@@ -7,6 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
@@ -229,6 +231,13 @@ ARCHIVE_MONTHS_WITH_TITLES = 12
 def archive_index(request):
     """Every month with published essays, newest first, with its count; the newest months also
     with their latest few titles."""
+    # Counting the months walks every essay: worked out once per content version.
+    # Links and month names too: per month, they were most of the page's rendering.
+    years = page_cache.remembered(f"archive-index:{get_language()}", _archive_years)
+    return render(request, "blog/archive_index.html", {"years": years})
+
+
+def _archive_years() -> list[dict]:
     published = Post.objects.published()
     months = list(
         published.annotate(month=MonthOf("published_at"))
@@ -262,14 +271,13 @@ def archive_index(request):
         row["titled"] = place < ARCHIVE_MONTHS_WITH_TITLES
         row["posts"] = titles.get(row["month"], [])
         row["more"] = row["post_count"] - len(row["posts"])
+        row["url"] = reverse("blog:archive-month", args=[row["month"].year, row["month"].month])
+        row["label"] = date_format(row["month"], "F Y")
         years.setdefault(row["month"].year, []).append(row)
-    context = {
-        "years": [
-            {"year": year, "months": rows, "post_count": sum(r["post_count"] for r in rows)}
-            for year, rows in years.items()
-        ]
-    }
-    return render(request, "blog/archive_index.html", context)
+    return [
+        {"year": year, "months": rows, "post_count": sum(r["post_count"] for r in rows)}
+        for year, rows in years.items()
+    ]
 
 
 class ArchiveMixin(PublishedPostsMixin):
