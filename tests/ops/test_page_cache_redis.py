@@ -70,7 +70,7 @@ def redis_with_copies(settings, redis_process, redis_server):
             "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": redis_process.url,
             "KEY_PREFIX": prefix,
-            "WRITE_ONCE_PREFIXES": ("page:", "closer-part:", "closer-body:"),
+            "WRITE_ONCE_PREFIXES": ("page:", "closer-part:", "closer-body:", "closer-card:"),
             "LOCAL_COPIES": 50,
         }
     }
