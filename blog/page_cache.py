@@ -100,7 +100,7 @@ def remembered(name: str, compute, *, prefix: str = "closer-part"):
     generation = request_generation()
     if generation is None:
         return compute()
-    key = f"{prefix}:{release_digest()}:{generation}:{name}"
+    key = _part_key(prefix, generation, name)
     try:
         value = cache.get(key)
     except Exception:
@@ -115,6 +115,10 @@ def remembered(name: str, compute, *, prefix: str = "closer-part"):
     return value
 
 
+def _part_key(prefix: str, generation: int, name: str) -> str:
+    return f"{prefix}:{release_digest()}:{generation}:{name}"
+
+
 def remembered_many(names: list[str], compute_missing, *, prefix: str = "closer-part") -> dict:
     """Return {name: value} for every name, like remembered(), in one cache read for them all.
 
@@ -124,7 +128,7 @@ def remembered_many(names: list[str], compute_missing, *, prefix: str = "closer-
     generation = request_generation()
     if generation is None:
         return compute_missing(list(names))
-    keys = {f"{prefix}:{release_digest()}:{generation}:{name}": name for name in names}
+    keys = {_part_key(prefix, generation, name): name for name in names}
     try:
         found = cache.get_many(list(keys))
     except Exception:

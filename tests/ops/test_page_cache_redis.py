@@ -11,20 +11,23 @@ from blog.models import ContentVersion
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def redis_pages(settings, redis_process, redis_server):
+def on_redis(settings, redis_process, redis_server, **backend):
+    """Point the default cache at the suite's Redis under a fresh prefix; remove its keys after."""
     prefix = f"closer-page-test-{uuid.uuid4().hex[:10]}"
     settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_process.url,
-            "KEY_PREFIX": prefix,
-        }
+        "default": {"LOCATION": redis_process.url, "KEY_PREFIX": prefix, **backend},
     }
     yield redis_server, prefix
     keys = list(redis_server.scan_iter(f"{prefix}:*"))
     if keys:
         redis_server.delete(*keys)
+
+
+@pytest.fixture
+def redis_pages(settings, redis_process, redis_server):
+    yield from on_redis(
+        settings, redis_process, redis_server, BACKEND="django.core.cache.backends.redis.RedisCache"
+    )
 
 
 def fetch(client, url, **headers):
@@ -64,20 +67,14 @@ def test_another_worker_reads_the_version_from_the_database_not_its_memory(
 @pytest.fixture
 def redis_with_copies(settings, redis_process, redis_server):
     """The production backend: FailSoftRedisCache keeping copies of write-once keys."""
-    prefix = f"closer-copies-test-{uuid.uuid4().hex[:10]}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "core.cache.FailSoftRedisCache",
-            "LOCATION": redis_process.url,
-            "KEY_PREFIX": prefix,
-            "WRITE_ONCE_PREFIXES": ("page:", "closer-part:", "closer-body:", "closer-card:"),
-            "LOCAL_COPIES": 50,
-        }
-    }
-    yield redis_server, prefix
-    keys = list(redis_server.scan_iter(f"{prefix}:*"))
-    if keys:
-        redis_server.delete(*keys)
+    yield from on_redis(
+        settings,
+        redis_process,
+        redis_server,
+        BACKEND="core.cache.FailSoftRedisCache",
+        WRITE_ONCE_PREFIXES=("page:", "closer-part:", "closer-body:", "closer-card:"),
+        LOCAL_COPIES=50,
+    )
 
 
 def test_a_worker_answers_a_stored_page_from_its_own_copy(redis_with_copies, client, make_post):
