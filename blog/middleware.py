@@ -2,6 +2,7 @@ from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.urls import Resolver404, resolve, reverse
 
 from blog.importers.old_urls import wordpress_id_location, wordpress_path_location
+from blog.page_cache import FULL_QUERY_STRING
 
 NUL = "\x00"
 
@@ -65,7 +66,8 @@ class OldURLRedirectMiddleware:
         target = self.new_location(request.path_info) or wordpress_path_location(request.path_info)
         if target is None:
             return response
-        query = request.META.get("QUERY_STRING", "")
+        # With the tracking parameters the page cache set aside: the new address gets them too.
+        query = request.META.get(FULL_QUERY_STRING, request.META.get("QUERY_STRING", ""))
         return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
 
     @staticmethod

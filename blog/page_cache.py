@@ -553,6 +553,42 @@ def release_digest() -> str:
 # --- The middleware --------------------------------------------------------------------------
 
 
+# Added by newsletters, ad networks and social sites to the links they hand out, and read only
+# by analytics (the access log, a script on the page): no reader page depends on them. A viral
+# essay shared on Facebook gets a different fbclid on every click, and each was a new address,
+# so a page-cache miss; reader pages are now served as if they were not there.
+TRACKING_PARAMETERS = re.compile(
+    r"utm_[^=]*|fbclid|gclid|gclsrc|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|twclid"
+    r"|ttclid|yclid|li_fat_id|_ga|_gl|_hsenc|_hsmi|mkt_tok|ref_src",
+    re.IGNORECASE,
+)
+# The original query string of a request whose tracking parameters were set aside: a redirect
+# (a retired slug) hands them on to the new address, where they are set aside again.
+FULL_QUERY_STRING = "closer.full_query_string"
+
+
+def without_tracking_parameters(query: str) -> str:
+    """Return a query string without its tracking parameters, the rest as it was, in order."""
+    return "&".join(
+        part for part in query.split("&") if not TRACKING_PARAMETERS.fullmatch(part.split("=")[0])
+    )
+
+
+def _set_aside_tracking_parameters(request) -> None:
+    """Make a reader page's request look as if it came without tracking parameters.
+
+    Its views, its page-cache key and the links it renders then all see the same address, so
+    a page shared with ?utm_source=...&fbclid=... is the page already cached for its address.
+    """
+    query = request.META.get("QUERY_STRING", "")
+    cleaned = without_tracking_parameters(query)
+    if cleaned == query:
+        return
+    request.META[FULL_QUERY_STRING] = query
+    request.META["QUERY_STRING"] = cleaned
+    request.__dict__.pop("GET", None)  # parsed again, from the cleaned string, when next read
+
+
 def _has_visitor_state(request) -> bool:
     """Return whether the request carries a session or flash messages: a page for one visitor."""
     return (
@@ -624,13 +660,18 @@ class PageCacheHitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            not settings.CLOSER_PAGE_CACHE
-            or request.method not in ("GET", "HEAD")
-            or _has_visitor_state(request)
-        ):
+        if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        if not _is_reader_address(request.path_info):
+        is_reader = None  # not looked up yet
+        if request.META.get("QUERY_STRING"):
+            is_reader = _is_reader_address(request.path_info)
+            if is_reader:
+                _set_aside_tracking_parameters(request)
+        if not settings.CLOSER_PAGE_CACHE or _has_visitor_state(request):
+            return self.get_response(request)
+        if is_reader is None:
+            is_reader = _is_reader_address(request.path_info)
+        if not is_reader:
             return self.get_response(request)
         version = current_version()
         key = page_key(request, version)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
@@ -52,12 +53,16 @@ class PostDetailView(DetailView):
             context["previous_post"], context["next_post"] = published.neighbours_of(post)
         # Related essays show a picture and a title. Their ranking (a third of a cold page's
         # SQL time at 10,000 essays) is kept under the content generation: a tag, an essay
-        # published or unpublished moves it on.
-        related_ids = page_cache.remembered(
-            f"related:{post.pk}:{RELATED_POSTS}",
-            lambda: published.related_ids(post, limit=RELATED_POSTS),
+        # published or unpublished moves it on. Loaded only if {% related_essays %} finds
+        # the section not kept already.
+        context["related_posts"] = SimpleLazyObject(
+            lambda: published.cards_in_order(
+                page_cache.remembered(
+                    f"related:{post.pk}:{RELATED_POSTS}",
+                    lambda: published.related_ids(post, limit=RELATED_POSTS),
+                )
+            )
         )
-        context["related_posts"] = published.cards_in_order(related_ids)
         context["series_nav"] = series_nav = SeriesNav.of(post)
         context["social"] = seo.post_social(post)
         context["json_ld"] = seo.json_ld_script(seo.post_json_ld(post, series_nav=series_nav))

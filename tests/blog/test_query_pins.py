@@ -149,7 +149,7 @@ def test_listings_leave_the_videos_long_texts_unread(client, site, page):
 
 
 # Cards already rendered at this content version: a listing at another address of the page
-# (?utm_source=...) reads them in one cache read and skips their prefetches (tags, videos,
+# (?from=...) reads them in one cache read and skips their prefetches (tags, videos,
 # comment counts). Counts: the version, then what each page needs besides its cards.
 WARM_CARDS = {
     "home": ("/", 3),  # version, count, page of posts
@@ -169,10 +169,25 @@ def test_cards_rendered_once_cost_no_prefetch_at_another_address(
     address = address.format(author=posts[0].author.profile.get_absolute_url())
     first = client.get(address).content.decode()
     with django_assert_num_queries(expected):
-        again = client.get(address + "?utm_source=newsletter").content.decode()
+        again = client.get(address + "?from=newsletter").content.decode()
     cards = [part.split("</article>")[0] for part in first.split('<article class="post-card">')[1:]]
     assert len(cards) == 10
     assert all(card in again for card in cards)  # the very same cards
+
+
+@pytest.mark.parametrize("site", [SIZES[-1]], indirect=True)
+def test_a_post_page_at_another_address_reuses_its_related_section(
+    client, site, django_assert_num_queries
+):
+    """The 18 queries of a post page less the related section's four (ranking, cards, and the
+    two video queries for their posters) and the body's images (the expanded body is kept)."""
+    posts, _videos = site
+    address = posts[0].get_absolute_url()
+    first = client.get(address).content.decode()
+    with django_assert_num_queries(13):
+        again = client.get(address + "?from=newsletter").content.decode()
+    section = first.split('<section class="related-posts"')[1].split("</section>")[0]
+    assert section.count('class="related-title"') == 3 and section in again
 
 
 @pytest.mark.parametrize("site", [SIZES[0]], indirect=True)
@@ -201,4 +216,4 @@ def test_a_changed_essay_gets_a_new_card_at_once(client, site):
     client.get("/")
     posts[0].title = "A title changed since"
     posts[0].save()
-    assert "A title changed since" in client.get("/?utm_source=x").content.decode()
+    assert "A title changed since" in client.get("/?from=x").content.decode()

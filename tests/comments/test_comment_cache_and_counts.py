@@ -60,7 +60,7 @@ def test_cards_show_counts_in_one_query(
     assert sum("comments_comment" in q["sql"] for q in queries.captured_queries) == 1
     # Cards rendered at this content version carry their counts: none to read again.
     with CaptureQueriesContext(connection) as queries:
-        again = client.get("/?page=1&utm_source=x").content.decode()
+        again = client.get("/?page=1&from=x").content.decode()
     assert sum("comments_comment" in q["sql"] for q in queries.captured_queries) == 0
     assert again.count("1 comment<") == 5 and "2 comments<" in again
 
