@@ -344,11 +344,12 @@ class PostQuerySet(models.QuerySet):
         return [cards[pk] for pk in ids if pk in cards]
 
     def neighbours_of(self, post):
-        """Return the posts just before and just after post (ties broken by id), card fields only."""
+        """Return the posts just before and just after post (ties broken by id): titles, slugs."""
         at = post.published_at
         earlier = models.Q(published_at__lt=at) | models.Q(published_at=at, pk__lt=post.pk)
         later = models.Q(published_at__gt=at) | models.Q(published_at=at, pk__gt=post.pk)
-        cards = self.for_cards()
+        # A title and an address are all the links show (and all a kept copy holds).
+        cards = self.only("id", "title", "slug", "published_at")
         # The plain range first, so the (status, published_at) index answers with one step.
         return (
             cards.filter(earlier, published_at__lte=at).order_by("-published_at", "-pk").first(),
@@ -514,6 +515,16 @@ class Post(models.Model):
         """Return the excerpt, or the first words of the body: plain text, for templates to escape."""
         if self.excerpt.strip():
             return self.excerpt.strip()
+        # Asked for four times by a post page (description, standfirst, social, JSON-LD):
+        # worked out once for the body it was worked out from.
+        memo = self.__dict__.get("_summary_memo")
+        if memo is not None and memo[0] is self.body_html:
+            return memo[1]
+        summary = self._summary_of_body()
+        self.__dict__["_summary_memo"] = (self.body_html, summary)
+        return summary
+
+    def _summary_of_body(self) -> str:
         # Only the head of the body: strip_tags parses in Python, and a card needs 40 words,
         # not 1,200 (10 cards per listing). Cut before a tag, never inside one.
         head = self.body_html

@@ -180,11 +180,12 @@ def test_a_post_page_at_another_address_reuses_its_related_section(
     client, site, django_assert_num_queries
 ):
     """The 18 queries of a post page less the related section's four (ranking, cards, and the
-    two video queries for their posters) and the body's images (the expanded body is kept)."""
+    two video queries for their posters), the previous and next essays, and the body's images
+    (the expanded body is kept)."""
     posts, _videos = site
     address = posts[0].get_absolute_url()
     first = client.get(address).content.decode()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         again = client.get(address + "?from=newsletter").content.decode()
     section = first.split('<section class="related-posts"')[1].split("</section>")[0]
     assert section.count('class="related-title"') == 3 and section in again

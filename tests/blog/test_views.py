@@ -472,6 +472,20 @@ class TestPreviousNextAndRelated:
         assert client.get(first.get_absolute_url()).context["previous_post"] is None
         assert client.get(last.get_absolute_url()).context["next_post"] is None
 
+    def test_the_next_essay_link_follows_publishing_at_once(self, client, make_post, draft):
+        post = make_post(title="Now", published_at=days_ago(5))
+        older = make_post(title="Before", published_at=days_ago(9))
+        html = client.get(post.get_absolute_url()).content.decode()
+        assert 'rel="next"' not in html and f'href="{older.get_absolute_url()}" rel="prev"' in html
+        draft.status, draft.published_at = Post.Status.PUBLISHED, days_ago(1)
+        draft.save()
+        for address in (post.get_absolute_url(), post.get_absolute_url() + "?from=x"):
+            html = client.get(address).content.decode()
+            assert f'href="{draft.get_absolute_url()}" rel="next"' in html
+        draft.status = Post.Status.DRAFT
+        draft.save()
+        assert 'rel="next"' not in client.get(post.get_absolute_url() + "?again").content.decode()
+
     def test_related_posts_share_the_most_tags_then_are_newest(self, client, make_post, draft):
         post = make_post(tags=["a", "b", "c"])
         two_old = make_post(title="Two shared, older", tags=["a", "b"], published_at=days_ago(9))
@@ -508,10 +522,11 @@ class TestPreviousNextAndRelated:
         with CaptureQueriesContext(connection) as first:
             assert related(post.get_absolute_url()) == ["Older kin"]
         # Another address of the page (a page-cache miss) reuses the whole section: neither
-        # the ranking nor the cards (the essays, their videos for a poster) are read again.
+        # the ranking nor the cards (the essays, their videos for a poster) are read again,
+        # nor the previous and next essays.
         with CaptureQueriesContext(connection) as second:
             assert related(post.get_absolute_url() + "?from=a") == ["Older kin"]
-        assert len(second) == len(first) - 4
+        assert len(second) == len(first) - 4 - 2
         assert any("COUNT(" in q["sql"] for q in first.captured_queries)
         assert not any("COUNT(" in q["sql"] for q in second.captured_queries)
         # A new essay sharing both tags, newer: the next reader sees it first.
