@@ -22,6 +22,7 @@ def body_expand(*, post, mode: str = "page") -> str:
 
 def _expanded(post, mode: str) -> str:
     # body_html was sanitized on save; placeholders are expanded from trusted templates.
+    post.load_reading_prefetches()  # the videos and their chapters, unless fetched already
     attached = post.video_attachments.all()
     html = expand_placeholders(
         post.body_html,

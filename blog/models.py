@@ -247,14 +247,7 @@ class PostQuerySet(models.QuerySet):
         """Return posts with everything their full body shows: videos, captions, chapters."""
         # The byline is the author's profile (never the login name): joined, not one per post.
         return self.select_related("author__profile", "featured_image").prefetch_related(
-            "tags",
-            models.Prefetch("inline_videos", queryset=Video.objects.prefetch_related("chapters")),
-            models.Prefetch(
-                "video_attachments",
-                queryset=PostVideo.objects.select_related("video").prefetch_related(
-                    "video__chapters"
-                ),
-            ),
+            *reading_prefetches()
         )
 
     @staticmethod
@@ -355,6 +348,18 @@ class PostQuerySet(models.QuerySet):
             cards.filter(earlier, published_at__lte=at).order_by("-published_at", "-pk").first(),
             cards.filter(later, published_at__gte=at).order_by("published_at", "pk").first(),
         )
+
+
+def reading_prefetches() -> list:
+    """Return what a post's full page shows besides its row: tags, videos, captions, chapters."""
+    return [
+        "tags",
+        models.Prefetch("inline_videos", queryset=Video.objects.prefetch_related("chapters")),
+        models.Prefetch(
+            "video_attachments",
+            queryset=PostVideo.objects.select_related("video").prefetch_related("video__chapters"),
+        ),
+    ]
 
 
 class Post(models.Model):
@@ -475,6 +480,17 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:post", kwargs={"slug": self.slug})
+
+    def load_reading_prefetches(self):
+        """Fetch reading_prefetches() for this post, once; return the post.
+
+        A post page fetched without them (PostDetailView) calls this from each part it still
+        has to render: when every part is kept, none of those queries runs.
+        """
+        if not self.__dict__.get("_reading_prefetched"):
+            models.prefetch_related_objects([self], *reading_prefetches())
+            self.__dict__["_reading_prefetched"] = True
+        return self
 
     def shown_videos(self) -> list:
         """Return the videos this post shows, inline first, each once (uses prefetches)."""

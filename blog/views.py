@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
@@ -42,7 +41,11 @@ class PostDetailView(DetailView):
     """A post page; staff also see drafts and scheduled posts, marked as a preview."""
 
     def get_queryset(self):
-        return Post.objects.visible_to(self.request.user).for_reading().select_related("series")
+        # Without the reading prefetches (tags, videos, chapters: four queries): the parts of
+        # the page that show them are kept under the content version, and those still to
+        # render call post.load_reading_prefetches().
+        posts = Post.objects.visible_to(self.request.user).for_reading().prefetch_related(None)
+        return posts.select_related("series")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -67,11 +70,15 @@ class PostDetailView(DetailView):
             )
         )
         context["series_nav"] = series_nav = SeriesNav.of(post)
-        context["social"] = seo.post_social(post)
+        context["social"] = page_cache.remembered(
+            f"social:{post.pk}", lambda: seo.post_social(post.load_reading_prefetches())
+        )
         # A tenth of a post page rendered afresh (the summary, every video, every cited moment).
         context["json_ld"] = page_cache.remembered(
             f"json-ld:{post.pk}",
-            lambda: seo.json_ld_script(seo.post_json_ld(post, series_nav=series_nav)),
+            lambda: seo.json_ld_script(
+                seo.post_json_ld(post.load_reading_prefetches(), series_nav=series_nav)
+            ),
         )
         return context
 
@@ -196,10 +203,14 @@ class TagFilterView(PublishedPostsMixin, ListView):
         selection = self.selection
         included, excluded = selection.included, selection.excluded
         total = context["paginator"].count
-        # One more than shown tells whether the table is the whole list or its head.
-        options = page_cache.remembered(
-            f"selection-narrowing:{selection.url()}",
-            lambda: list(selection.co_occurring()[: NARROWING_TAGS + 1]),
+        # One more than shown tells whether the table is the whole list or its head. Worked
+        # out (the tags, then their 48 links) only when the template's {% remember %} block
+        # has not kept the table already.
+        options = SimpleLazyObject(
+            lambda: page_cache.remembered(
+                f"selection-narrowing:{selection.url()}",
+                lambda: list(selection.co_occurring()[: NARROWING_TAGS + 1]),
+            )
         )
         context.update(
             selection=selection,
@@ -212,17 +223,19 @@ class TagFilterView(PublishedPostsMixin, ListView):
                 {"tag": tag, "url": selection.url(excluded=[t for t in excluded if t != tag])}
                 for tag in excluded
             ],
-            narrowing=[
-                {
-                    "tag": tag,
-                    "with_count": tag.post_count,
-                    "with_url": selection.url(included=[*included, tag]),
-                    "without_count": total - tag.post_count,
-                    "without_url": selection.url(excluded=[*excluded, tag]),
-                }
-                for tag in options[:NARROWING_TAGS]
-            ],
-            narrowing_is_partial=len(options) > NARROWING_TAGS,
+            narrowing=SimpleLazyObject(
+                lambda: [
+                    {
+                        "tag": tag,
+                        "with_count": tag.post_count,
+                        "with_url": selection.url(included=[*included, tag]),
+                        "without_count": total - tag.post_count,
+                        "without_url": selection.url(excluded=[*excluded, tag]),
+                    }
+                    for tag in options[:NARROWING_TAGS]
+                ]
+            ),
+            narrowing_is_partial=SimpleLazyObject(lambda: len(options) > NARROWING_TAGS),
         )
         return context
 
@@ -243,10 +256,10 @@ ARCHIVE_MONTHS_WITH_TITLES = 12
 def archive_index(request):
     """Every month with published essays, newest first, with its count; the newest months also
     with their latest few titles."""
-    # Counting the months walks every essay: worked out once per content version.
-    # Links and month names too: per month, they were most of the page's rendering.
-    years = page_cache.remembered(f"archive-index:{get_language()}", _archive_years)
-    return render(request, "blog/archive_index.html", {"years": years})
+    # Counting the months walks every essay, and rendering 80 months with their titles was
+    # most of the page: the template's {% remember %} keeps the list once per content
+    # version, and the months are only worked out when it is not kept.
+    return render(request, "blog/archive_index.html", {"years": SimpleLazyObject(_archive_years)})
 
 
 def _archive_years() -> list[dict]:

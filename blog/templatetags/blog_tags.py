@@ -92,6 +92,50 @@ def post_cards(context, posts, hide_author=False):
     return mark_safe("".join(cards[name] for name in named))
 
 
+@register.tag("remember")
+def do_remember(parser, token):
+    """{% remember "name" value... %}...{% endremember %}: the block, rendered once per content
+    version for each combination of the values (and language), like Django's {% cache %}
+    but never stale: any change a reader could see moves the version on. Staff requests and
+    previews render it every time. Only for blocks that depend on nothing but their values
+    and published content: never a reader's input, never a CSRF token.
+    """
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("{% remember %} needs a name")
+    nodelist = parser.parse(("endremember",))
+    parser.delete_first_token()
+    return RememberNode(nodelist, [parser.compile_filter(bit) for bit in bits])
+
+
+class RememberNode(template.Node):
+    def __init__(self, nodelist, vary_on):
+        self.nodelist, self.vary_on = nodelist, vary_on
+
+    def render(self, context):
+        if context.get("is_preview"):
+            return self.nodelist.render(context)
+        values = [str(value.resolve(context)) for value in self.vary_on]
+        digest = hashlib.sha256("\x1f".join([*values, get_language() or ""]).encode())
+        name = f"block:{values[0]}:{digest.hexdigest()[:24]}"
+        return page_cache.remembered(name, lambda: self.nodelist.render(context))
+
+
+@register.simple_tag(takes_context=True)
+def post_tail(context, post):
+    """Return what follows an essay's body (quoted moments, attached videos, tags), kept per
+    content version: with the body, the head and the comments kept too, a post page at
+    another address runs none of the reading prefetches."""
+
+    def render():
+        tail = get_template("blog/_post_tail.html")
+        return tail.render({"post": post.load_reading_prefetches()})
+
+    if context.get("is_preview"):
+        return mark_safe(render())
+    return mark_safe(page_cache.remembered(f"tail:{post.pk}:{get_language() or ''}", render))
+
+
 @register.simple_tag(takes_context=True)
 def related_essays(context, post):
     """Return the "Related essays" section of a post page, rendered once per content version.

@@ -1,6 +1,9 @@
 from django import template
+from django.template.loader import get_template
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from blog import page_cache
 from comments.forms import CommentForm
 from comments.models import Comment, comments_open
 from comments.threads import count_of, threads_for, timecode_video
@@ -24,14 +27,33 @@ def _replying_to(request, threads):
     return next((t.comment for t in threads if t.comment.pk == int(wanted)), None)
 
 
-@register.inclusion_tag("comments/_section.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def comments_section(context, post, form=None):
-    """Return the comments of a published essay and, while they are open, the form."""
+    """Return the comments of a published essay and, while they are open, the form.
+
+    Kept whole under the content version (any comment or comment setting moves it on): the
+    threads, their rendering and the form's widgets were a fifth of a post page rendered
+    afresh. A form with a reader's input and the no-script reply page (?reply=) are drawn
+    for their request.
+    """
+    request = context.get("request")
+    section = get_template("comments/_section.html")
+
+    def render():
+        return section.render(_section_context(request, post, form))
+
+    if form is not None or (request is not None and request.GET.get("reply")):
+        return mark_safe(render())
+    return mark_safe(page_cache.remembered(f"comments:{post.pk}:{get_language() or ''}", render))
+
+
+def _section_context(request, post, form) -> dict:
     if not post.is_published:
         return {"shown": False}
+    post.load_reading_prefetches()  # the video a comment's timecodes point at
     threads = threads_for(post)
     is_open = comments_open(post)
-    replying_to = _replying_to(context.get("request"), threads)
+    replying_to = _replying_to(request, threads)
     if form is None and is_open:
         form = CommentForm(post=post, initial={"parent": replying_to.pk if replying_to else None})
     return {

@@ -176,19 +176,23 @@ def test_cards_rendered_once_cost_no_prefetch_at_another_address(
 
 
 @pytest.mark.parametrize("site", [SIZES[-1]], indirect=True)
-def test_a_post_page_at_another_address_reuses_its_related_section(
+def test_a_post_page_at_another_address_reuses_its_kept_parts(
     client, site, django_assert_num_queries
 ):
-    """The 18 queries of a post page less the related section's four (ranking, cards, and the
-    two video queries for their posters), the previous and next essays, and the body's images
-    (the expanded body is kept)."""
+    """Of a post page's 18 queries, three: the version, the essay, its series' parts. Kept:
+    the body (its images), the tail (quoted moments, attached videos, tags), the head (social
+    tags, JSON-LD), the comments section, the related section (ranking, cards, their posters'
+    videos) and the previous and next essays; so the reading prefetches never run."""
     posts, _videos = site
     address = posts[0].get_absolute_url()
     first = client.get(address).content.decode()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(3):
         again = client.get(address + "?from=newsletter").content.decode()
     section = first.split('<section class="related-posts"')[1].split("</section>")[0]
     assert section.count('class="related-title"') == 3 and section in again
+    comments = first.split('<section class="comments"')[1].split("</section>")[0]
+    assert 'name="token"' in comments and comments in again
+    assert again == first  # the very same page, head (social tags, JSON-LD) and all
 
 
 @pytest.mark.parametrize("site", [SIZES[0]], indirect=True)

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments import services
-from comments.models import Comment
+from comments.models import Comment, CommentSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,22 @@ def test_approval_and_deletion_move_the_cache_on(client, essay, approved_comment
     assert "Held words." in client.get(essay.get_absolute_url()).content.decode()
     held.delete()
     assert "Held words." not in client.get(essay.get_absolute_url()).content.decode()
+
+
+def test_the_kept_comments_section_follows_every_change(client, essay, approved_comment):
+    """The section is kept apart from the page, for its other addresses: never stale either."""
+    held = approved_comment(status="pending", body="Held words.", name="Ada")
+    first = client.get(essay.get_absolute_url() + "?from=a").content.decode()
+    assert "Held words." not in first and "comment-form" in first
+    services.comment_set_status(comments=Comment.objects.filter(pk=held.pk), status="approved")
+    assert "Held words." in client.get(essay.get_absolute_url() + "?from=b").content.decode()
+    # The no-script reply link draws the form for its thread, not the kept one.
+    replying = client.get(essay.get_absolute_url() + f"?reply={held.pk}").content.decode()
+    assert "Replying to <bdi data-replying-name>Ada</bdi>" in replying
+    assert "data-replying hidden" not in replying
+    CommentSettings.objects.update_or_create(post=essay, defaults={"closed": True})
+    closed = client.get(essay.get_absolute_url() + "?from=c").content.decode()
+    assert "Comments are closed" in closed and "comment-form" not in closed
 
 
 def test_cards_show_counts_in_one_query(
