@@ -84,6 +84,20 @@ class TestIndex:
         with django_assert_max_num_queries(5):
             assert client.get("/videos/").status_code == 200
 
+    def test_the_kept_list_costs_one_query_and_follows_every_change(
+        self, client, site, django_assert_num_queries
+    ):
+        first = client.get("/videos/").content.decode()
+        # Another address: the version and nothing else (the count and the list are kept)...
+        with django_assert_num_queries(1):
+            again = client.get("/videos/?from=x").content.decode()
+        assert again == first
+        # ...until an essay showing them is unpublished: then the next reader sees it.
+        site["essay"].status = Post.Status.DRAFT
+        site["essay"].save()
+        html = client.get("/videos/?from=y").content.decode()
+        assert "Virtual Insanity" not in html and "Behind the scenes" not in html
+
     def test_flagged_videos_say_so(self, client, site):
         site["inline"].health = Health.REMOVED
         site["inline"].save()
