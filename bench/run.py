@@ -6,7 +6,9 @@ For each size (100 essays, then 10,000): load the generated site (bench/dataset.
 count each page's queries and bytes (bench/probe.py), serve the site with gunicorn
 (config/gunicorn.conf.py) and production settings, and measure every page type with wrk
 (Debian's package, installed with apt-get when missing): cold (every request its own query
-string, so no cached page can answer) and warm (one URL, primed). In the same run the same
+string, so no cached page can answer, but the parts of pages kept at this content version
+do), warm (one URL, primed) and, for the large site, uncached (the page cache off, so every
+page and part is rendered afresh: what the first readers after a change pay). In the same run the same
 gunicorn serves bench/floor.py, a bare Django view returning a page as large as the post page:
 every figure is also printed as a ratio of the floor's. Results go to var/bench/results.md and
 var/bench/results.json. Figures only: nothing here passes or fails.
@@ -88,6 +90,16 @@ def main() -> None:
             _stop(server)
             if options.redis_url:
                 _forget_cache(options.redis_url, env["CACHE_KEY_PREFIX"])
+        if size == options.essays:
+            # What the first readers after a change pay: every page and every part of it
+            # rendered afresh, as with the page cache off (which also keeps no part).
+            server, port = _start_gunicorn({**env, "CLOSER_PAGE_CACHE": "false"}, options)
+            try:
+                for name, path in pages.items():
+                    print(f"  {size} essays: {name}, uncached ...", flush=True)
+                    figures[name]["uncached"] = _wrk(wrk, port, path, cold=False, options=options)
+            finally:
+                _stop(server)
         results["sites"][size] = figures
     floor_bytes = results["sites"][options.essays]["post"]["bytes"]
     results["floor"] = _floor(wrk, floor_bytes, options)
@@ -314,8 +326,12 @@ def _markdown(results: dict, options) -> str:
         "",
         "Ratios are page / floor (req/s: higher is better; p50, p99: lower is better).",
         "",
-        '"alone": median of 5 cold requests one at a time, in process (no server). "–": no '
-        "response within the run.",
+        '"alone": median of 5 cold requests one at a time, in process (no server). "cold": '
+        "every request a new address, the parts of pages kept at this content version reused. "
+        '"uncached": the page cache off, so every page and every part of it rendered afresh '
+        '(what the first readers after a change pay). "–": no response within the run.',
+        "",
+        "Queries: cold and uncached, a first render with every cache emptied; warm, a hit.",
         "",
         "| essays | page | mode | alone ms | req/s | ×floor | p50 ms | ×floor | p99 ms | ×floor "
         "| queries | HTML bytes | ×floor | errors |",
@@ -323,14 +339,17 @@ def _markdown(results: dict, options) -> str:
     ]
     for size, pages in results["sites"].items():
         for name, page in pages.items():
-            for mode in ("cold", "warm"):
+            for mode in ("cold", "warm", "uncached"):
+                if mode not in page:
+                    continue
                 run = page[mode]
                 lines.append(
                     f"| {size} | {name} | {mode} | {page['alone_ms'] if mode == 'cold' else ''}"
                     f" | {run['rps']} | {_ratio(run['rps'], floor['rps'])}"
                     f" | {_ms(run['p50_ms'])} | {_ratio(run['p50_ms'], floor['p50_ms'])}"
                     f" | {_ms(run['p99_ms'])} | {_ratio(run['p99_ms'], floor['p99_ms'])}"
-                    f" | {page[mode + '_queries']} | {page['bytes']}"
+                    f" | {page['warm_queries' if mode == 'warm' else 'cold_queries']}"
+                    f" | {page['bytes']}"
                     f" | {_ratio(page['bytes'], floor['bytes'])} | {run['errors']} |"
                 )
     sizes = list(results["sites"])
