@@ -606,6 +606,18 @@ class TestRobotsAndDiscovery:
         assert 'type="application/atom+xml"' in html and 'href="/feed/atom/"' in html
         assert '<link rel="canonical" href="http://127.0.0.1:8000' in html
 
+    def test_a_kept_listing_count_follows_every_change(self, client, make_post):
+        posts = [make_post(title=f"Essay {n}") for n in range(10)]
+        assert "Page 1 of 1" not in client.get("/").content.decode()  # one page: no pager
+        make_post(title="The eleventh")
+        assert "Page 1 of 2" in client.get("/?from=x").content.decode()
+        author = posts[0].author.profile.get_absolute_url()
+        assert "Page 1 of 2" in client.get(author).content.decode()
+        posts[0].delete()
+        assert "Page 1 of 2" not in client.get("/?from=y").content.decode()
+        assert "Page 1 of 2" not in client.get(author + "?from=y").content.decode()
+        assert client.get("/?page=2").status_code == 404
+
     def test_canonical_url_uses_site_url_and_keeps_the_page_number(
         self, client, make_post, settings
     ):
