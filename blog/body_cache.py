@@ -8,8 +8,10 @@ reader could see moves the generation on, and the old entries are never asked fo
 Staff requests and previews have no generation and are always expanded afresh.
 """
 
+from django.db.models import prefetch_related_objects
+
 from blog import images, page_cache, stills
-from blog.models import Image, Still
+from blog.models import Image, Still, body_video_prefetches
 from videos.embed import expand_placeholders
 
 
@@ -22,7 +24,8 @@ def body_expand(*, post, mode: str = "page") -> str:
 
 def _expanded(post, mode: str) -> str:
     # body_html was sanitized on save; placeholders are expanded from trusted templates.
-    post.load_reading_prefetches()  # the videos and their chapters, unless fetched already
+    # The videos and their chapters, unless fetched already (a post page fetches its row alone).
+    prefetch_related_objects([post], *body_video_prefetches())
     attached = post.video_attachments.all()
     html = expand_placeholders(
         post.body_html,

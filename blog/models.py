@@ -352,8 +352,13 @@ class PostQuerySet(models.QuerySet):
 
 def reading_prefetches() -> list:
     """Return what a post's full page shows besides its row: tags, videos, captions, chapters."""
+    return ["tags", *body_video_prefetches()]
+
+
+def body_video_prefetches() -> list:
+    """Return what expanding a post's body reads: its videos, inline and attached, with their
+    chapters."""
     return [
-        "tags",
         models.Prefetch("inline_videos", queryset=Video.objects.prefetch_related("chapters")),
         models.Prefetch(
             "video_attachments",
