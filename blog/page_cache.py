@@ -584,8 +584,12 @@ def _set_aside_tracking_parameters(request) -> None:
     cleaned = without_tracking_parameters(query)
     if cleaned == query:
         return
-    request.META[FULL_QUERY_STRING] = query
-    request.META["QUERY_STRING"] = cleaned
+    # A copy: under WSGI, META is the server's environ, from which gunicorn's access log reads
+    # the query after the response (it must record the address as it came).
+    environ = {**request.META, "QUERY_STRING": cleaned, FULL_QUERY_STRING: query}
+    request.META = environ
+    if hasattr(request, "environ"):
+        request.environ = environ  # WSGIRequest parses GET from it
     request.__dict__.pop("GET", None)  # parsed again, from the cleaned string, when next read
 
 

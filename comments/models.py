@@ -38,8 +38,15 @@ def comments_open(post: Post) -> bool:
             return False
     except CommentSettings.DoesNotExist:
         pass
+    return not comments_past_closing(post)
+
+
+def comments_past_closing(post: Post) -> bool:
+    """Return whether `post` is older than CLOSER_COMMENTS_CLOSE_AFTER_DAYS (if set)."""
     days = settings.CLOSER_COMMENTS_CLOSE_AFTER_DAYS
-    return not days or timezone.now() - post.published_at <= timedelta(days=days)
+    if not days or post.published_at is None:
+        return False
+    return timezone.now() - post.published_at > timedelta(days=days)
 
 
 class CommentQuerySet(models.QuerySet):

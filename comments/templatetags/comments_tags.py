@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 
 from blog import page_cache
 from comments.forms import CommentForm
-from comments.models import Comment, comments_open
+from comments.models import Comment, comments_open, comments_past_closing
 from comments.threads import count_of, threads_for, timecode_video
 from videos.embed import expand_placeholders
 
@@ -44,7 +44,11 @@ def comments_section(context, post, form=None):
 
     if form is not None or (request is not None and request.GET.get("reply")):
         return mark_safe(render())
-    return mark_safe(page_cache.remembered(f"comments:{post.pk}:{get_language() or ''}", render))
+    # Comments close by themselves some days after publication, which moves no content
+    # version: which side of that day it is now is part of the key.
+    late = "late" if comments_past_closing(post) else "open"
+    name = f"comments:{post.pk}:{get_language() or ''}:{late}"
+    return mark_safe(page_cache.remembered(name, render))
 
 
 def _section_context(request, post, form) -> dict:

@@ -61,6 +61,25 @@ def test_the_page_never_carries_them(client, make_post, settings):
     assert "utm_medium" not in html and "Essay 11" in html  # the search ran for "camera"
 
 
+def test_the_servers_environ_keeps_them_for_the_access_log(db):
+    """gunicorn logs the query from the WSGI environ after the response: it must be intact."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/", {"utm_source": "news", "page": "2"})
+    environ = request.environ
+    seen = {}
+
+    def view(request):
+        seen.update(request.GET.dict())
+        return HttpResponse()
+
+    page_cache.PageCacheHitMiddleware(view)(request)
+    assert seen == {"page": "2"}
+    assert environ["QUERY_STRING"] == "utm_source=news&page=2"
+    assert request.get_full_path() == "/?page=2"
+
+
 def test_a_retired_address_hands_them_on(client, make_post):
     post = make_post(slug="before")
     post.slug = "after"

@@ -58,6 +58,21 @@ def test_the_kept_comments_section_follows_every_change(client, essay, approved_
     assert "Comments are closed" in closed and "comment-form" not in closed
 
 
+def test_the_kept_section_closes_on_its_day(client, make_post, settings, monkeypatch):
+    """Comments close by themselves N days after publication, which moves no content version."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.CLOSER_COMMENTS_CLOSE_AFTER_DAYS = 10
+    essay = make_post(published_at=timezone.now() - timedelta(days=9))
+    assert "comment-form" in client.get(essay.get_absolute_url() + "?from=a").content.decode()
+    later = timezone.now() + timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    html = client.get(essay.get_absolute_url() + "?from=b").content.decode()
+    assert "Comments are closed" in html and "comment-form" not in html
+
+
 def test_cards_show_counts_in_one_query(
     client, make_post, essay, approved_comment, django_assert_num_queries
 ):
