@@ -413,6 +413,17 @@ def _unix_now() -> float:
     return timezone.now().timestamp()
 
 
+def page_changes_at(request, moment: datetime) -> None:
+    """Say that the page this request renders changes by itself at `moment`, when nothing
+    moves the content version (comments closing N days after publication): it is stored no
+    longer than that."""
+    if request is None:
+        return
+    known = getattr(request, "_closer_changes_at", None)
+    if known is None or moment < known:
+        request._closer_changes_at = moment
+
+
 def seconds_until_next_publish(version: Version) -> int | None:
     if version.next_publish_at is None:
         return None
@@ -726,7 +737,7 @@ class PageCacheMiddleware:
                 patch_vary_headers(response, ("Cookie",))
                 return response
             if request.method == "GET":
-                self._store(key, response, version)
+                self._store(key, response, version, getattr(request, "_closer_changes_at", None))
         self._add_public_headers(response, version)
         return response
 
@@ -781,11 +792,13 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _store(key: str, response, version: Version) -> None:
+    def _store(key: str, response, version: Version, changes_at: datetime | None = None) -> None:
         timeout = settings.CLOSER_PAGE_CACHE_SECONDS
         until = seconds_until_next_publish(version)
         if until is not None:
             timeout = min(timeout, until)
+        if changes_at is not None:
+            timeout = min(timeout, int((changes_at - timezone.now()).total_seconds()))
         if timeout > 0:
             headers = [(name, value) for name, value in response.headers.items()]
             try:

@@ -41,12 +41,18 @@ def comments_open(post: Post) -> bool:
     return not comments_past_closing(post)
 
 
-def comments_past_closing(post: Post) -> bool:
-    """Return whether `post` is older than CLOSER_COMMENTS_CLOSE_AFTER_DAYS (if set)."""
+def comments_closing_at(post: Post):
+    """Return when comments on `post` close by themselves, or None (no limit, or no date)."""
     days = settings.CLOSER_COMMENTS_CLOSE_AFTER_DAYS
     if not days or post.published_at is None:
-        return False
-    return timezone.now() - post.published_at > timedelta(days=days)
+        return None
+    return post.published_at + timedelta(days=days)
+
+
+def comments_past_closing(post: Post) -> bool:
+    """Return whether `post` is older than CLOSER_COMMENTS_CLOSE_AFTER_DAYS (if set)."""
+    closing = comments_closing_at(post)
+    return closing is not None and timezone.now() > closing
 
 
 class CommentQuerySet(models.QuerySet):

@@ -5,7 +5,12 @@ from django.utils.translation import get_language
 
 from blog import page_cache
 from comments.forms import CommentForm
-from comments.models import Comment, comments_open, comments_past_closing
+from comments.models import (
+    Comment,
+    comments_closing_at,
+    comments_open,
+    comments_past_closing,
+)
 from comments.threads import count_of, threads_for, timecode_video
 from videos.embed import expand_placeholders
 
@@ -45,8 +50,11 @@ def comments_section(context, post, form=None):
     if form is not None or (request is not None and request.GET.get("reply")):
         return mark_safe(render())
     # Comments close by themselves some days after publication, which moves no content
-    # version: which side of that day it is now is part of the key.
+    # version: which side of that day it is now is part of the key, and the whole page is
+    # kept no later than that day.
     late = "late" if comments_past_closing(post) else "open"
+    if late == "open" and (closing := comments_closing_at(post)) is not None:
+        page_cache.page_changes_at(request, closing)
     name = f"comments:{post.pk}:{get_language() or ''}:{late}"
     return mark_safe(page_cache.remembered(name, render))
 

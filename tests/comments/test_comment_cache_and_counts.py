@@ -73,6 +73,35 @@ def test_the_kept_section_closes_on_its_day(client, make_post, settings, monkeyp
     assert "Comments are closed" in html and "comment-form" not in html
 
 
+def test_a_page_with_open_comments_is_stored_no_later_than_their_closing(
+    client, make_post, settings, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from blog import page_cache
+
+    settings.CLOSER_COMMENTS_CLOSE_AFTER_DAYS = 10
+    closing_in = timedelta(hours=5)
+    essay = make_post(published_at=timezone.now() - timedelta(days=10) + closing_in)
+    stored = {}
+    real_set = page_cache.cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        if key.startswith("page:"):
+            stored[key] = timeout
+        return real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(page_cache.cache, "set", spy)
+    client.get(essay.get_absolute_url())
+    client.get("/")  # the home page shows no comment form: kept the usual time
+    timeouts = sorted(stored.values())
+    assert len(timeouts) == 2
+    assert 0 < timeouts[0] <= closing_in.total_seconds()
+    assert timeouts[1] == settings.CLOSER_PAGE_CACHE_SECONDS
+
+
 def test_cards_show_counts_in_one_query(
     client, make_post, essay, approved_comment, django_assert_num_queries
 ):
