@@ -554,8 +554,22 @@ def release_digest() -> str:
         manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"  # hashed static names
         if manifest.is_file():
             digest.update(manifest.read_bytes())
-        for name in ("SITE_NAME", "SITE_TAGLINE", "SITE_URL", "MEDIA_URL", "CLOSER_CACHE_SALT"):
-            digest.update(repr(getattr(settings, name, "")).encode())
+        # And the settings pages show (a comment's length limit, when comments close...): set
+        # from the environment, they change at a restart with the code unchanged.
+        shown = [name for name in dir(settings) if name.startswith("CLOSER_")]
+        for name in sorted(
+            {
+                *shown,
+                "SITE_NAME",
+                "SITE_TAGLINE",
+                "SITE_URL",
+                "MEDIA_URL",
+                "POSTS_PER_PAGE",
+                "TIME_ZONE",
+                "LANGUAGE_CODE",
+            }
+        ):
+            digest.update(f"{name}={getattr(settings, name, '')!r}".encode())
         digest.update(str(_settings_epoch).encode())
         _release_digest = digest.hexdigest()[:10]
     return _release_digest

@@ -327,6 +327,22 @@ def test_a_settings_change_is_a_new_page(client, essay, settings):
     assert "Closer Still" in text(client.get("/"))
 
 
+@pytest.mark.parametrize(
+    "name, value", [("CLOSER_COMMENT_MAX_CHARS", 10), ("CLOSER_COMMENTS_CLOSE_AFTER_DAYS", 3)]
+)
+def test_a_setting_from_the_environment_is_another_release(settings, monkeypatch, name, value):
+    """Set at a restart with the code unchanged, it must not find the pages of the old value
+    in a cache that outlived the restart (Redis)."""
+    epoch = page_cache._settings_epoch
+    page_cache._forget_release_digest()
+    before = page_cache.release_digest()
+    setattr(settings, name, value)
+    # As a restart would see it: only the value differs, not the tests' change counter.
+    monkeypatch.setattr(page_cache, "_settings_epoch", epoch + 1)
+    monkeypatch.setattr(page_cache, "_release_digest", None)
+    assert page_cache.release_digest() != before
+
+
 # --- Who is never served a cached page -------------------------------------------------------
 
 
