@@ -72,17 +72,11 @@ class PostDetailView(DetailView):
             context["previous_post"], context["next_post"] = page_cache.remembered(
                 f"neighbours:{post.pk}", lambda: published.neighbours_of(post)
             )
-        # Related essays show a picture and a title. Their ranking (a third of a cold page's
-        # SQL time at 10,000 essays) is kept under the content generation: a tag, an essay
-        # published or unpublished moves it on. Loaded only if {% related_essays %} finds
-        # the section not kept already.
+        # Related essays show a picture and a title. Ranking them was a third of a fresh
+        # page's SQL time at 10,000 essays: loaded only when the template's {% remember %}
+        # has not kept the section at this content version.
         context["related_posts"] = SimpleLazyObject(
-            lambda: published.cards_in_order(
-                page_cache.remembered(
-                    f"related:{post.pk}:{RELATED_POSTS}",
-                    lambda: published.related_ids(post, limit=RELATED_POSTS),
-                )
-            )
+            lambda: published.cards_in_order(published.related_ids(post, limit=RELATED_POSTS))
         )
         context["series_nav"] = series_nav = SeriesNav.of(post)
         context["social"] = page_cache.remembered(
@@ -216,12 +210,7 @@ class TagFilterView(PublishedPostsMixin, ListView):
         # One more than shown tells whether the table is the whole list or its head. Worked
         # out (the tags, then their 48 links) only when the template's {% remember %} block
         # has not kept the table already.
-        options = SimpleLazyObject(
-            lambda: page_cache.remembered(
-                f"selection-narrowing:{selection.url()}",
-                lambda: list(selection.co_occurring()[: NARROWING_TAGS + 1]),
-            )
-        )
+        options = SimpleLazyObject(lambda: list(selection.co_occurring()[: NARROWING_TAGS + 1]))
         context.update(
             selection=selection,
             tags=included,

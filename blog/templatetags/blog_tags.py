@@ -121,44 +121,6 @@ class RememberNode(template.Node):
         return page_cache.remembered(name, lambda: self.nodelist.render(context))
 
 
-@register.simple_tag(takes_context=True)
-def post_tail(context, post):
-    """Return what follows an essay's body (quoted moments, attached videos, tags), kept per
-    content version: with the body, the head and the comments kept too, a post page at
-    another address runs none of the reading prefetches."""
-
-    def render():
-        tail = get_template("blog/_post_tail.html")
-        return tail.render({"post": post.load_reading_prefetches()})
-
-    if context.get("is_preview"):
-        return mark_safe(render())
-    return mark_safe(page_cache.remembered(f"tail:{post.pk}:{get_language() or ''}", render))
-
-
-@register.simple_tag(takes_context=True)
-def related_essays(context, post):
-    """Return the "Related essays" section of a post page, rendered once per content version.
-
-    Its cards (ranking, three essays with their pictures: four queries and the rendering) were
-    a sixth of a post page rendered afresh. context["related_posts"] is only loaded when the
-    section is not kept. Previews (a staff preview, a shared draft with its pending tags)
-    render their own and never keep it.
-    """
-
-    def render():
-        related = context.get("related_posts")
-        if not related:
-            return ""
-        section = get_template("blog/_related_posts.html")
-        return section.render({"related_posts": related, "request": context.get("request")})
-
-    if context.get("is_preview"):
-        return mark_safe(render())
-    name = f"related-section:{post.pk}:{get_language() or ''}"
-    return mark_safe(page_cache.remembered(name, render))
-
-
 def _without_prefetches(posts):
     """Return the essays as a list, and the prefetches their queryset would have run."""
     if isinstance(posts, QuerySet) and posts._result_cache is None:
