@@ -6,6 +6,7 @@ Every value an operator may need to change comes from an environment variable; s
 
 import json
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -207,6 +208,14 @@ else:
             },
         }
     }
+    if TESTING:
+        # A file, not Django's in-memory default: for an in-memory database the live server's
+        # request threads all share the test thread's one connection, so the browser's
+        # concurrent requests (a preview, an autosave, an upload) and the test's own queries
+        # interleaved on it. With a file each thread has its own connection, as in production.
+        DATABASES["default"]["TEST"] = {
+            "NAME": Path(tempfile.gettempdir()) / f"closer-test-{os.getpid()}.sqlite3"
+        }
 
 # Background tasks (django-tasks, Django 6's django.tasks API): the queue lives in the database
 # above and `manage.py db_worker` runs it. TASKS_BACKEND=immediate runs each task inline when

@@ -32,6 +32,18 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test database; on SQLite (a file, see config.settings) its change
+    signal (blog.page_cache) is removed with it."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    yield
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+        Path(f"{name}-closer-version").unlink(missing_ok=True)
+
+
 @pytest.fixture(autouse=True)
 def isolated_media(settings, tmp_path):
     """Keep uploads and generated files of each test in its own folder."""

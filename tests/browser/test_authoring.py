@@ -309,7 +309,6 @@ FRAME_VIEW = """() => {
   return { scrollY: win.scrollY, height: win.innerHeight,
            top: box ? box.top : null, text: current ? current.textContent : "" };
 }"""
-DESK_SHOTS = Path("/work/wt/shots/desk-a")
 
 
 def long_essay(words=1500) -> str:
@@ -460,17 +459,17 @@ def test_an_author_writes_a_long_essay_at_the_desk(page, live_server, writer, se
     banner.get_by_role("button", name="Restore it").click()
     assert page.input_value("#id_body").endswith("An unsaved sentence, autosaved. And one more.")
 
-    DESK_SHOTS.mkdir(parents=True, exist_ok=True)
+    SHOTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.locator("textarea#id_body").click()
     page.locator("textarea#id_body").press("Control+End")
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(500)
-    page.screenshot(path=str(DESK_SHOTS / "desk-1280.png"))
+    page.screenshot(path=str(SHOTS / "desk-1280.png"))
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(300)
-    page.screenshot(path=str(DESK_SHOTS / "desk-390.png"))
-    page.screenshot(path=str(DESK_SHOTS / "desk-390-full.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "desk-390.png"))
+    page.screenshot(path=str(SHOTS / "desk-390-full.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("button", name="Publish").click()
