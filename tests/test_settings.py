@@ -326,6 +326,18 @@ def test_the_test_suite_says_it_is_testing(settings):
     assert settings.TESTING is True and settings.PRODUCTION is False
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_live_server_threads_have_database_connections_of_their_own(
+    django_db_setup, live_server
+):
+    # Django hands the live server the test thread's connection when the test database (set up
+    # first, as in a full run) is in-memory SQLite. Two Python threads on one SQLite connection
+    # freeze the process once a query calls a Python function (Django's date functions do): one
+    # thread holds SQLite's connection mutex waiting for the GIL, the other holds the GIL waiting
+    # for the mutex. The tests' SQLite database is a file (config.settings), so it never happens.
+    assert live_server.thread.connections_override == {}
+
+
 class TestProduction:
     def test_site_url_alone_is_enough(self, tmp_path):
         values = read_settings(PRODUCTION_ENV, tmp_path)
