@@ -288,21 +288,21 @@ class FtsResults:
             return []
         published, params = self._published()
         # One query for the page's ids and snippets: the inner query ranks the newest matches
-        # (a range on rowid that FTS5 applies before bm25), the outer one cuts snippets for
-        # this page's rows only. ``rank`` is bm25 with the weights set on the table
-        # (blog.search_index.BM25_WEIGHTS); equal ranks put the later-written post first.
-        # Never join blog_post here: reading its rows (the bodies) for every match would cost
-        # more than the search.
+        # (a range on rowid that FTS5 applies before bm25), the outer one looks up this page's
+        # rows by rowid to cut their snippets (as `rowid IN (...) ORDER BY rank` it walked every
+        # match again: 16 → 12 ms for a word in every essay). ``rank`` is bm25 with the weights
+        # set on the table (blog.search_index.BM25_WEIGHTS); equal ranks put the later-written
+        # post first. Never join blog_post here: reading its rows (the bodies) for every match
+        # would cost more than the search.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT rowid, snippet(blog_search_fts, 4, char(2), char(3), ' … ', %s)"
-                " FROM blog_search_fts WHERE blog_search_fts MATCH %s AND rowid IN ("
-                "  SELECT g.rowid FROM blog_search_fts AS g WHERE g.blog_search_fts MATCH %s"
-                f"  AND +g.rowid IN ({published}) AND g.rowid >= %s"
-                "  ORDER BY g.rank, g.rowid DESC"
-                "  LIMIT %s OFFSET %s)"
-                " ORDER BY rank, rowid DESC",
-                [SNIPPET_TOKENS, self.match, self.match, *params, ranked[-1], stop - start, start],
+                "SELECT f.rowid, snippet(blog_search_fts, 4, char(2), char(3), ' … ', %s) FROM ("
+                "  SELECT g.rowid AS id, g.rank AS rank FROM blog_search_fts AS g"
+                f"  WHERE g.blog_search_fts MATCH %s AND +g.rowid IN ({published})"
+                "  AND g.rowid >= %s ORDER BY g.rank, g.rowid DESC LIMIT %s OFFSET %s"
+                ") AS page CROSS JOIN blog_search_fts AS f ON f.rowid = page.id"
+                " WHERE f.blog_search_fts MATCH %s ORDER BY page.rank, page.id DESC",
+                [SNIPPET_TOKENS, self.match, *params, ranked[-1], stop - start, start, self.match],
             )
             snippets = dict(cursor.fetchall())
         by_pk = self.posts.in_bulk(snippets)
