@@ -210,9 +210,10 @@ else:
     }
     if TESTING:
         # A file, not Django's in-memory default: for an in-memory database the live server's
-        # request threads all share the test thread's one connection, so the browser's
-        # concurrent requests (a preview, an autosave, an upload) and the test's own queries
-        # interleaved on it. With a file each thread has its own connection, as in production.
+        # request threads all share the test thread's one connection, and two Python threads
+        # on one SQLite connection can freeze the process (one holds SQLite's connection mutex
+        # waiting for the GIL in a Python SQL function, the other holds the GIL waiting for
+        # the mutex). With a file each thread has its own connection, as in production.
         DATABASES["default"]["TEST"] = {
             "NAME": Path(tempfile.gettempdir()) / f"closer-test-{os.getpid()}.sqlite3"
         }
