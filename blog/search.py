@@ -127,7 +127,28 @@ def _postgres_search(posts, clauses):
     return PostgresResults(posts, _tsquery(clauses))
 
 
-class PostgresResults:
+class RankedWindow:
+    """Search results ranked within the newest RANKED_MATCHES matches, for a Paginator.
+
+    Subclasses read the newest RANKED_MATCHES + 1 match ids once (``_newest_ids``): they give
+    the count, whether it is capped, and the oldest ranked id that bounds the ranking.
+    """
+
+    capped = False
+
+    def _newest_ids(self) -> list[int]:
+        raise NotImplementedError
+
+    def count(self) -> int:
+        """Return the matches, at most RANKED_MATCHES (``capped`` says there were more)."""
+        found = len(self._newest_ids())
+        self.capped = found > RANKED_MATCHES
+        return min(found, RANKED_MATCHES)
+
+    __len__ = count
+
+
+class PostgresResults(RankedWindow):
     """Published posts matching a tsquery, best first, counted and ranked within the newest
     RANKED_MATCHES matches (as FtsResults does on SQLite).
 
@@ -135,8 +156,6 @@ class PostgresResults:
     every essay walks them all (about 0.7 s at 10,000 essays); a capped count and a rank over
     the newest matches only keep a broad word's first page bounded.
     """
-
-    capped = False
 
     def __init__(self, posts, query):
         self.query = query
@@ -155,14 +174,6 @@ class PostgresResults:
                 self.matches.order_by("-pk").values_list("pk", flat=True)[: RANKED_MATCHES + 1]
             )
         return self._newest
-
-    def count(self) -> int:
-        """Return the matches, at most RANKED_MATCHES (``capped`` says there were more)."""
-        found = len(self._newest_ids())
-        self.capped = found > RANKED_MATCHES
-        return min(found, RANKED_MATCHES)
-
-    __len__ = count
 
     def _ranked(self):
         ranked = self._newest_ids()[:RANKED_MATCHES]
@@ -236,11 +247,9 @@ def fts_match(clauses: list[Clause]) -> str:
     return f"({wanted}) NOT ({unwanted})" if unwanted else wanted
 
 
-class FtsResults:
+class FtsResults(RankedWindow):
     """Published posts matching an FTS5 query in bm25 order, counted and ranked within the
     newest RANKED_MATCHES matches (as PostgresResults does)."""
-
-    capped = False
 
     def __init__(self, posts, match: str):
         self.posts, self.match = posts, match
@@ -269,14 +278,6 @@ class FtsResults:
                 )
                 self._newest = [row[0] for row in cursor.fetchall()]
         return self._newest
-
-    def count(self) -> int:
-        """Return the matches, at most RANKED_MATCHES (``capped`` says there were more)."""
-        found = len(self._newest_ids())
-        self.capped = found > RANKED_MATCHES
-        return min(found, RANKED_MATCHES)
-
-    __len__ = count
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
